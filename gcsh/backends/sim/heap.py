@@ -1,0 +1,403 @@
+"""The simulated heap: objects, references, refcounts and the generation lists.
+
+Objects are rows of parallel columns indexed by an integer id (ids are never
+reused), much like the fields of CPython's object and GC headers. A
+generation is an insertion-ordered dict used as an ordered set, standing for
+CPython's doubly linked list: appending, removing and merging keep the list
+order that `gc.get_objects()` shows.
+
+This module owns every change to refcounts, so that "refcount = references
+from containers + root bindings + gc.garbage" always holds; what happens when
+a refcount reaches zero (finalizers, weakref callbacks, the cascade) lives in
+`dealloc`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from ...commands.registry import Atom
+from ...errors import UserError
+from .models import Model
+
+# Generation markers in `gen`: 0, 1, 2 are the generations themselves.
+PERMANENT = 3
+COLLECTING = 4  # on one of a running collection's own lists (young, unreachable…)
+UNTRACKED = 5
+FREED = 6
+
+GC_KINDS = frozenset({"list", "dict", "set", "tuple", "object", "finalizer", "legacy", "weakref", "function"})
+INSTANCE_KINDS = frozenset({"object", "finalizer", "legacy"})
+WEAKREFABLE = frozenset({"set", "object", "finalizer", "legacy", "function"})
+UNHASHABLE = frozenset({"list", "dict", "set"})
+TYPE_NAMES = {"object": "Object", "finalizer": "Finalizer", "legacy": "Legacy",
+              "weakref": "weakref.ReferenceType", "function": "function"}
+
+
+def address(op: int) -> str:
+    """A stable pseudo-address, printed where CPython prints `%p`."""
+    return f"0x{0x7F0000001000 + 0x40 * op:x}"
+
+
+class Heap:
+    def __init__(self, model: Model, emit: Callable[[str, str], None] | None = None):
+        self.model = model
+        self.emit = emit or (lambda kind, text: None)
+        # --- one entry per object id
+        self.kind: list[str] = []
+        self.refcnt: list[int] = []
+        self.refs: list[list | None] = []  # referents (ids or Atoms) in the container's own order
+        self.keys: list[list | None] = []  # dict keys / attribute names, parallel to refs
+        self.gen: list[int] = []
+        self.name: list[str] = []
+        self.finalized: set[int] = set()
+        self.resurrects: set[int] = set()  # finalizers whose __del__ stores self in a root
+        # --- weak references
+        self.referent: dict[int, int | None] = {}  # weakref id -> its referent (None once cleared)
+        self.weakrefs: dict[int, list[int]] = {}  # object -> weakrefs to it, in CPython's list order
+        self.callback: dict[int, int] = {}  # weakref id -> its callback function's id
+        self.instance_dict: dict[int, int] = {}  # 3.10: instance -> its __dict__ object
+        # --- names and roots
+        self.by_name: dict[str, int] = {}  # every live object's name
+        self.roots: dict[str, int] = {}  # bound names: each holds one reference
+        self.freed_names: dict[str, str] = {}  # name -> how it was freed, for error messages
+        # --- the collector's state (gc module globals)
+        self.generations: list[dict[int, None]] = [{}, {}, {}, {}]
+        self.count = [0, 0, 0]
+        self.threshold = list(model.thresholds)
+        self.enabled = True
+        self.debug = 0
+        self.garbage: list[int] = []
+        self.stats = [{"collections": 0, "collected": 0, "uncollectable": 0} for _ in range(3)]
+        self.long_lived_total = 0
+        self.long_lived_pending = 0
+        self.collecting = False
+        self.gc_scheduled = False
+        self.callbacks_on = False
+        self.freed_log: list[int] = []  # ids freed since the command began
+        self.on_alloc: Callable[[], None] | None = None  # set by the collector: automatic collections
+
+    # ------------------------------------------------------------ queries
+
+    def __len__(self) -> int:
+        return len(self.by_name)
+
+    def alive(self, op: int) -> bool:
+        return self.gen[op] != FREED
+
+    def tracked(self, op: int) -> bool:
+        return self.gen[op] <= COLLECTING
+
+    def is_gc(self, op) -> bool:
+        return type(op) is int and self.kind[op] in GC_KINDS
+
+    def may_be_tracked(self, op) -> bool:
+        """CPython's _PyObject_GC_MAY_BE_TRACKED: a GC object that is not a tuple, or a tracked tuple."""
+        if type(op) is not int:
+            return False
+        kind = self.kind[op]
+        return kind in GC_KINDS and (kind != "tuple" or self.gen[op] <= COLLECTING)
+
+    def type_name(self, op: int) -> str:
+        return TYPE_NAMES.get(self.kind[op], self.kind[op])
+
+    def traverse(self, op: int) -> list:
+        """What tp_traverse visits, in CPython's order (lists and tuples from the last item)."""
+        items = self.refs[op]
+        if not items:
+            return []
+        kind = self.kind[op]
+        if kind in ("list", "tuple"):
+            return items[::-1]
+        return items
+
+    def find(self, name: str, column: int | None = None) -> int:
+        op = self.by_name.get(name)
+        if op is None:
+            if name in self.freed_names:
+                raise UserError(f"{name!r} no longer exists: {self.freed_names[name]}", column)
+            raise UserError(f"unknown name {name!r}", column)
+        return op
+
+    def label(self, op) -> str:
+        return self.name[op] if type(op) is int else str(op)
+
+    # ------------------------------------------------------------ creation
+
+    def new_object(self, kind: str, name: str | None = None) -> int:
+        """Allocate an object (refcount 0, untracked); the caller links and tracks it."""
+        op = len(self.kind)
+        if name is None:
+            name = f"_{kind}{op}"
+        self.kind.append(kind)
+        self.refcnt.append(0)
+        self.refs.append(None)
+        self.keys.append(None)
+        self.gen.append(UNTRACKED)
+        self.name.append(name)
+        self.by_name[name] = op
+        self.freed_names.pop(name, None)
+        if kind in GC_KINDS:
+            self.count_alloc()
+        return op
+
+    def count_alloc(self) -> None:
+        """count0 +1 per GC allocation; 3.10/3.11 may collect right here (gh: _PyObject_GC_Alloc)."""
+        self.count[0] += 1
+        if self.on_alloc is not None:
+            self.on_alloc()
+
+    def track(self, op: int) -> None:
+        if self.gen[op] == UNTRACKED:
+            self.gen[op] = 0
+            self.generations[0][op] = None
+
+    def untrack(self, op: int) -> None:
+        g = self.gen[op]
+        if g <= PERMANENT:
+            del self.generations[g][op]
+        if g <= COLLECTING:
+            self.gen[op] = UNTRACKED
+
+    def place(self, ops: Iterable[int], g: int) -> None:
+        """Append objects to the tail of generation g's list (or the permanent one)."""
+        gen, lst = self.gen, self.generations[g]
+        for op in ops:
+            gen[op] = g
+            lst[op] = None
+
+    def take(self, g: int) -> list[int]:
+        """Empty generation g's list, marking its objects as in a collection's hands."""
+        ops = list(self.generations[g])
+        self.generations[g].clear()
+        gen = self.gen
+        for op in ops:
+            gen[op] = COLLECTING
+        return ops
+
+    def bind(self, name: str, op: int) -> None:
+        self.roots[name] = op
+        self.refcnt[op] += 1
+
+    def incref(self, item) -> None:
+        if type(item) is int:
+            self.refcnt[item] += 1
+
+    # ------------------------------------------------------------ container mutation
+
+    def store(self, src: int, item, key=None) -> str:
+        """SRC now references ITEM: list append, dict item, set add or attribute. Returns the label."""
+        kind = self.kind[src]
+        if kind in INSTANCE_KINDS and self.model.instance_dict:
+            return self.store(self._dict_of(src), item, self._attr_name(item, key))
+        if kind == "list":
+            self._append(src, item, None)
+            return str(len(self.refs[src]) - 1)
+        if kind == "set":
+            if item in (self.refs[src] or ()):
+                return "member"
+            self._append(src, item, None)
+            return "member"
+        if kind == "dict" or kind in INSTANCE_KINDS:
+            key = self._attr_name(item, key) if kind in INSTANCE_KINDS else self._dict_key(item, key)
+            keys = self.keys[src]
+            if keys and key in keys:
+                i = keys.index(key)
+                old = self.refs[src][i]
+                self.incref(item)
+                self.refs[src][i] = item
+                self.decref(old)
+            else:
+                self._append(src, item, key)
+            if kind == "dict" and self.may_be_tracked(item):
+                self.track(src)  # MAINTAIN_TRACKING: the dict becomes tracked lazily
+            return key
+        raise UserError(self._immutable_message(src))
+
+    def check_store(self, src: int, item, key=None) -> None:
+        """Raise the error `store` would raise, before anything changes."""
+        kind = self.kind[src]
+        if kind not in ("list", "set", "dict") and kind not in INSTANCE_KINDS:
+            raise UserError(self._immutable_message(src))
+        if kind == "set" and type(item) is int and self.kind[item] in UNHASHABLE:
+            raise UserError(f"unhashable type: '{self.kind[item]}' (a set cannot hold {self.name[item]})")
+        if kind in INSTANCE_KINDS and key is not None and (type(key) is not str or not key.isidentifier()):
+            raise UserError(f"attribute name must be an identifier, got {key!r}")
+
+    def _immutable_message(self, src: int) -> str:
+        kind = self.kind[src]
+        if kind == "tuple":
+            return f"'tuple' object does not support item assignment ({self.name[src]} got its items at alloc)"
+        return f"{self.name[src]} is a {kind}, which cannot hold references"
+
+    def _append(self, src: int, item, key) -> None:
+        if self.refs[src] is None:
+            self.refs[src] = []
+            if key is not None:
+                self.keys[src] = []
+        self.incref(item)
+        self.refs[src].append(item)
+        if key is not None:
+            self.keys[src].append(key)
+
+    def _dict_key(self, item, key):
+        if key is not None:
+            return key
+        return self.name[item] if type(item) is int else item.value
+
+    def _attr_name(self, item, key) -> str:
+        if key is not None:
+            return str(key)
+        return self.name[item].replace(".", "_") if type(item) is int else f"v{item.value}"
+
+    def _dict_of(self, inst: int) -> int:
+        """3.10: the instance's __dict__, created (untracked) on the first attribute store."""
+        d = self.instance_dict.get(inst)
+        if d is None:
+            d = self.new_object("dict", f"{self.name[inst]}.__dict__")
+            self.instance_dict[inst] = d
+            self.refs[inst] = [d]
+            self.keys[inst] = ["__dict__"]
+            self.refcnt[d] = 1
+            if self.model.dicts_always_tracked:
+                self.track(d)
+        return d
+
+    def remove(self, src: int, item) -> str:
+        """Drop one reference from SRC to ITEM (the first one); returns its label."""
+        holder = self.instance_dict.get(src, src) if self.kind[src] in INSTANCE_KINDS else src
+        items = self.refs[holder] or []
+        if item not in items:
+            raise UserError(f"{self.name[src]} does not reference {self.label(item)}")
+        i = items.index(item)
+        label = self.keys[holder][i] if self.keys[holder] is not None else str(i)
+        del items[i]
+        if self.keys[holder] is not None:
+            del self.keys[holder][i]
+        self.decref(item)
+        return label if self.kind[holder] != "set" else "member"
+
+    # ------------------------------------------------------------ refcounting
+
+    def decref(self, item) -> None:
+        if type(item) is int:
+            self.release([item])
+
+    def release(self, items: Iterable) -> None:
+        """Drop one reference to each item, deallocating whatever reaches zero.
+
+        CPython deallocates recursively; an explicit stack keeps the same
+        depth-first order without Python's recursion limit (a freed chain of a
+        million objects is fine). A negative entry ~op means "finish freeing op".
+        """
+        stack = [x for x in reversed(list(items)) if type(x) is int]
+        refcnt = self.refcnt
+        while stack:
+            op = stack.pop()
+            if op < 0:
+                self._free(~op)
+                continue
+            refcnt[op] -= 1
+            if refcnt[op] == 0:
+                children = self._dealloc(op)
+                if children is not None:
+                    stack.append(~op)
+                    stack.extend(x for x in reversed(children) if type(x) is int)
+
+    def _dealloc(self, op: int) -> list | None:
+        """The first half of a dealloc: finalizer, untrack, weakrefs. None if resurrected."""
+        kind = self.kind[op]
+        if kind == "finalizer" and op not in self.finalized:
+            self.refcnt[op] += 1  # the temporary reference tp_finalize runs under
+            self.run_finalizer(op)
+            self.refcnt[op] -= 1
+            if self.refcnt[op] > 0:
+                return None
+        elif kind == "legacy":
+            self.refcnt[op] += 1
+            self.emit("event", f"{self.name[op]}.__tp_del__() ran")
+            self.refcnt[op] -= 1
+        self.untrack(op)
+        self.clear_weakrefs_to(op, call=True)
+        children = self.traverse(op)
+        if kind == "weakref":
+            self._drop_weakref(op)
+            cb = self.callback.pop(op, None)
+            children = [cb] if cb is not None else []
+        self.refs[op] = None
+        self.keys[op] = None
+        self.instance_dict.pop(op, None)
+        return children
+
+    def _free(self, op: int) -> None:
+        if self.kind[op] in GC_KINDS and self.count[0] > 0:
+            self.count[0] -= 1
+        self.gen[op] = FREED
+        name = self.name[op]
+        if self.by_name.get(name) == op:
+            del self.by_name[name]
+        self.finalized.discard(op)
+        self.resurrects.discard(op)
+        self.freed_log.append(op)
+
+    def run_finalizer(self, op: int) -> None:
+        """Call a Finalizer's __del__ (once in its life: the finalized bit guards it)."""
+        self.finalized.add(op)
+        name = self.name[op]
+        if op in self.resurrects:
+            self.emit("event", f"{name}.__del__() ran and stored {name} in a root: resurrected")
+            self.roots[name] = op
+            self.refcnt[op] += 1
+        else:
+            self.emit("event", f"{name}.__del__() ran")
+
+    # ------------------------------------------------------------ weak references
+
+    def add_weakref(self, wr: int, target: int, callback: int | None) -> None:
+        self.referent[wr] = target
+        refs = self.weakrefs.setdefault(target, [])
+        if callback is None:
+            refs.insert(0, wr)
+        else:
+            # CPython inserts a ref with a callback right after the basic refs, so the newest
+            # callback is met first when the list is walked
+            basic = 0
+            while basic < len(refs) and refs[basic] not in self.callback:
+                basic += 1
+            refs.insert(basic, wr)
+            self.callback[wr] = callback
+            self.refs[wr] = [callback]
+            self.keys[wr] = ["__callback__"]
+
+    def _drop_weakref(self, wr: int) -> None:
+        target = self.referent.pop(wr, None)
+        if target is not None:
+            lst = self.weakrefs.get(target)
+            if lst and wr in lst:
+                lst.remove(wr)
+                if not lst:
+                    del self.weakrefs[target]
+
+    def clear_weakref(self, wr: int) -> None:
+        """_PyWeakref_ClearRef: the weakref stops pointing at its referent."""
+        self._drop_weakref(wr)
+        self.referent[wr] = None
+
+    def clear_weakrefs_to(self, op: int, call: bool) -> None:
+        """PyObject_ClearWeakRefs on a refcount death: clear all, then call back newest first."""
+        refs = self.weakrefs.pop(op, None)
+        if not refs:
+            return
+        to_call = []
+        for wr in refs:
+            self.referent[wr] = None
+            if call and wr in self.callback:
+                to_call.append(wr)
+        for wr in to_call:
+            self.refcnt[wr] += 1
+            self.call_weakref_callback(wr)
+            self.decref(wr)
+
+    def call_weakref_callback(self, wr: int) -> None:
+        target = self.name[wr]
+        self.emit("event", f"weakref callback of {target} called: referent is dead")
