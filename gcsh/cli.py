@@ -115,4 +115,10 @@ def _is_tty(stream) -> bool:
 
 
 def console_main() -> None:
-    sys.exit(main())
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `gcsh ... | head`: the reader has gone; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = EXIT_OK
+    sys.exit(status)
