@@ -336,6 +336,8 @@ class Heap:
         name = self.name[op]
         if self.by_name.get(name) == op:
             del self.by_name[name]
+            self.freed_names[name] = ("the collector freed it" if self.collecting
+                                      else "it was freed when its refcount reached 0")
         self.finalized.discard(op)
         self.resurrects.discard(op)
         self.freed_log.append(op)

@@ -1,0 +1,102 @@
+"""The command language: splitting, the registry and binding words to arguments."""
+
+import pytest
+
+from gcsh.commands.parser import parse_statement
+from gcsh.commands.registry import Atom, all_commands, command_words, lookup
+from gcsh.errors import UserError
+from gcsh.syntax import SyntaxProblem, split_line, split_text
+
+
+def parse(text):
+    (statement,) = split_line(text)
+    return parse_statement(statement)
+
+
+def test_statements_split_on_semicolons_and_comments():
+    statements = split_line("alloc a; link a b  # a comment; not a command")
+    assert [s.text for s in statements] == ["alloc a", "link a b"]
+    assert [w.column for w in statements[1].words] == [10, 15, 17]
+
+
+def test_quoted_words_keep_spaces_and_escapes():
+    (s,) = split_line(r'alloc t tuple "a b" "q\"x" ''\'semi;colon\'')
+    assert [w.text for w in s.words[3:]] == ["a b", 'q"x', "semi;colon"]
+    assert all(w.quoted for w in s.words[3:])
+
+
+@pytest.mark.parametrize("text, message, column", [
+    ('alloc a "open', "unclosed quote", 9),
+    ("alloc\0 a", "NUL byte in input", 6),
+])
+def test_syntax_problems_give_a_column(text, message, column):
+    with pytest.raises(SyntaxProblem) as e:
+        split_line(text)
+    assert (e.value.message, e.value.column) == (message, column)
+
+
+def test_megabyte_line_is_refused_quickly():
+    with pytest.raises(SyntaxProblem, match="line too long"):
+        split_line("alloc " + "a" * 1_000_000)
+
+
+def test_split_text_numbers_lines():
+    statements = split_text("alloc a\n\n# note\nlink a a; del a\n")
+    assert [(s.line, s.text) for s in statements] == [(1, "alloc a"), (4, "link a a"), (4, "del a")]
+
+
+def test_every_gc_function_has_a_command():
+    import gc
+    words = command_words()
+    functions = [n for n in dir(gc) if not n.startswith("_") and callable(getattr(gc, n))]
+    missing = [n for n in functions if n not in words]
+    assert not missing, missing
+    for attribute in ("callbacks", "garbage"):
+        assert attribute in words
+
+
+def test_aliases_and_gc_prefix_resolve():
+    assert lookup("get_count")[0].name == "count"
+    assert lookup("gc.collect")[0].name == "collect"
+    assert lookup("get_debug") == (lookup("flags")[0], True)
+
+
+def test_unknown_command_suggests():
+    with pytest.raises(UserError, match=r"unknown command 'colect' \(did you mean 'collect'\?\)"):
+        lookup("colect")
+
+
+def test_arguments_are_typed():
+    inv = parse('alloc t tuple a 1 "s"')
+    assert inv.args == {"name": "t", "kind": "tuple", "item": ["a", Atom(1), Atom("s")], "resurrect": False}
+    assert parse("collect").args["gen"] == 2
+    assert parse("collect 0 --trace").args == {"gen": 0, "trace": True}
+    assert parse("flags +DEBUG_STATS -gc.DEBUG_SAVEALL DEBUG_COLLECTABLE|DEBUG_UNCOLLECTABLE").args["flag"] == [
+        ("+", 1), ("-", 32), ("=", 6)]
+
+
+@pytest.mark.parametrize("text, message, column", [
+    ("collect 3", "invalid generation", 9),
+    ("collect -1", "invalid generation", 9),
+    ("collect x", "invalid generation", 9),
+    ("collect 0 1", "too many arguments", 11),
+    ("link a", "missing DST", 7),
+    ("alloc 9a", "not a valid name", 7),
+    ("alloc a lst", "unknown kind 'lst' (did you mean 'list'?)", 9),
+    ("flags +DEBUG_NOPE", "unknown debug flag", 7),
+    ("collect --nope", "unknown option --nope", 9),
+    ("get_count 1", "takes no arguments", 11),
+    ("threshold x", "expected an integer", 11),
+])
+def test_argument_errors_name_the_word(text, message, column):
+    with pytest.raises(UserError) as e:
+        parse(text)
+    assert message in e.value.message and e.value.column == column
+
+
+def test_every_command_is_documented_and_its_examples_parse():
+    for cmd in all_commands():
+        assert cmd.summary and cmd.examples, cmd.name
+        for example in cmd.examples:
+            for statement in split_line(example):
+                assert parse_statement(statement).command is cmd, example
