@@ -116,3 +116,12 @@ def state(s):
     h = b.heap
     return (json.dumps(b.rows(), sort_keys=True), b.get_count(), [b.get_objects(g) for g in (0, 1, 2)],
             dict(h.roots), [list(r) if r else r for r in h.refs], list(h.refcnt))
+
+
+def test_heap_table_lists_every_object(gcsh):
+    r = gcsh("--model", "3.10", "-c", "alloc a object; alloc b object; link a b; link b a; del b; alloc d dict; heap")
+    rows = [line.split() for line in r.out.splitlines()[-6:]]
+    assert rows[0] == ["name", "type", "refcount", "generation", "flags"]
+    assert rows[1:] == [["a", "Object", "2", "0", "root"], ["b", "Object", "1", "0"],
+                        ["a.__dict__", "dict", "1", "0"], ["b.__dict__", "dict", "1", "0"],
+                        ["d", "dict", "1", "untracked", "root,untracked"]]

@@ -63,7 +63,7 @@ def heap(ctx):
         marks = [m for m, on in (("root", r.get("bound")), ("untracked", not r["tracked"]),
                                  ("finalized", r.get("finalized")), ("garbage", r.get("in_garbage")))
                  if on]
-        table.append((r["name"], r["type"], str(r["refcount"]), r["generation"], ",".join(marks)))
+        table.append((r["name"], r["type"], str(r["refcount"]), str(r["generation"]), ",".join(marks)))
     widths = [max(len(row[i]) for row in table) for i in range(len(HEAP_COLUMNS))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
     if not rows:
