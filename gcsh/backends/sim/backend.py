@@ -110,23 +110,24 @@ class SimBackend(Backend):
             for item in resolved:
                 if type(item) is int and heap.kind[item] in ("list", "dict", "set"):
                     raise UserError(f"unhashable type: '{heap.kind[item]}' (a set cannot hold {heap.name[item]})")
-        op = heap.new_object(kind, name)
-        if kind == "tuple":
-            heap.refs[op] = list(resolved)
-            for item in resolved:
-                heap.incref(item)
-            if not (self.model.tuples_untracked_at_creation
-                    and not any(heap.may_be_tracked(t) for t in resolved)):
-                heap.track(op)
-        else:
-            if kind in ("list", "set", "object", "finalizer", "legacy") or (
-                    kind == "dict" and self.model.dicts_always_tracked):
-                heap.track(op)
-            for item in resolved:
-                heap.store(op, item)
-        if resurrect:
-            heap.resurrects.add(op)
-        heap.bind(name, op)
+        with heap.held(resolved):
+            op = heap.new_object(kind, name)
+            if kind == "tuple":
+                heap.refs[op] = list(resolved)
+                for item in resolved:
+                    heap.incref(item)
+                if not (self.model.tuples_untracked_at_creation
+                        and not any(heap.may_be_tracked(t) for t in resolved)):
+                    heap.track(op)
+            else:
+                if kind in ("list", "set", "object", "finalizer", "legacy") or (
+                        kind == "dict" and self.model.dicts_always_tracked):
+                    heap.track(op)
+                for item in resolved:
+                    heap.store(op, item)
+            if resurrect:
+                heap.resurrects.add(op)
+            heap.bind(name, op)
         return self.describe_object(op)
 
     def weakref(self, name: str, target: str, with_callback: bool) -> dict:
@@ -135,15 +136,16 @@ class SimBackend(Backend):
         t = heap.find(target)
         if heap.kind[t] not in ("set", "object", "finalizer", "legacy", "function"):
             raise UserError(f"cannot create weak reference to '{heap.type_name(t)}' object")
-        cb = None
-        if with_callback:
-            cb = heap.new_object("function", f"{name}.__callback__")
-            heap.track(cb)
-            heap.refcnt[cb] = 1
-        wr = heap.new_object("weakref", name)
-        heap.track(wr)
-        heap.add_weakref(wr, t, cb)
-        heap.bind(name, wr)
+        with heap.held([t]):
+            cb = None
+            if with_callback:
+                cb = heap.new_object("function", f"{name}.__callback__")
+                heap.track(cb)
+                heap.refcnt[cb] = 1
+            wr = heap.new_object("weakref", name)
+            heap.track(wr)
+            heap.add_weakref(wr, t, cb)
+            heap.bind(name, wr)
         return self.describe_object(wr)
 
     def link(self, src: str, dst, key=None) -> dict:
@@ -151,7 +153,8 @@ class SimBackend(Backend):
         s = heap.find(src)
         item = dst if isinstance(dst, Atom) else heap.find(dst)
         heap.check_store(s, item, key)
-        label = heap.store(s, item, key)
+        with heap.held([s, item]):
+            label = heap.store(s, item, key)
         return {"src": src, "dst": heap.label(item), "key": label,
                 "refcount": heap.refcnt[item] if type(item) is int else None}
 

@@ -14,6 +14,7 @@ a refcount reaches zero (finalizers, weakref callbacks, the cascade) lives in
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Callable, Iterable
 
 from ...commands.registry import Atom
@@ -178,6 +179,18 @@ class Heap:
     def bind(self, name: str, op: int) -> None:
         self.roots[name] = op
         self.refcnt[op] += 1
+
+    @contextmanager
+    def held(self, items: Iterable):
+        """Hold a temporary reference to each item while a command builds or links objects, as
+        CPython's evaluation stack does: an automatic collection in between cannot free them."""
+        items = [x for x in items if type(x) is int]
+        for x in items:
+            self.refcnt[x] += 1
+        try:
+            yield
+        finally:
+            self.release(items)
 
     def incref(self, item) -> None:
         if type(item) is int:
