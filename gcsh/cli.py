@@ -9,6 +9,7 @@ from typing import Sequence
 
 from . import __version__
 from .errors import UserError
+from .interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, Termination
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -33,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per command on stdout")
     p.add_argument("--keep-going", action="store_true", help="in files, go on after a failing command")
     p.add_argument("--echo", action="store_true", help="print each command before its output")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in the shell")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour: auto (on a terminal, unless NO_COLOR is set), always or never")
     p.add_argument("-i", dest="interactive", action="store_true", help="after FILEs or -c, stay interactive")
     p.add_argument("--version", action="version", version=f"gcsh {__version__}")
     return p
@@ -50,18 +52,30 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
     except SystemExit as e:
         return int(e.code or 0)
     from .runner import Session
+    from .color import decide
     session = Session(stdout, stderr, json_mode=args.json, echo=args.echo, keep_going=args.keep_going,
-                      model=args.model)
-    try:
+                      model=args.model, color=decide(args.color, stdout, env).enabled)
+    termination = Termination()
+    with termination.exits():  # SIGTERM leaves through the finally below
         try:
-            if args.backend != "sim":
-                session.switch_backend(args.backend)
-        except UserError as e:
-            print(f"gcsh: error: {e.message}", file=stderr)
-            return EXIT_USAGE
-        status = _run(args, session, stdin, stdout, stderr, env)
-    finally:
-        session.close()
+            try:
+                if args.backend != "sim":
+                    session.switch_backend(args.backend)
+            except UserError as e:
+                print(f"gcsh: error: {e.message}", file=stderr)
+                return EXIT_USAGE
+            status = _run(args, session, stdin, stdout, stderr, env)
+            if session.interrupted:
+                status = EXIT_INTERRUPTED
+        except KeyboardInterrupt:  # between commands, or while reading input
+            print("gcsh: interrupted", file=stderr)
+            status = EXIT_INTERRUPTED
+        except Terminated:
+            print("gcsh: terminated", file=stderr)
+            status = EXIT_TERMINATED
+        finally:
+            with termination.closing():
+                session.close()
     return status
 
 
@@ -78,11 +92,11 @@ def _run(args, session, stdin, stdout, stderr, env) -> int:
         except UserError as e:
             session.error(path, 0, e.message)
             ok = False
-        if (not ok and not args.keep_going) or session.quit_requested:
+        if (not ok and not args.keep_going) or session.quit_requested or session.interrupted:
             return EXIT_FAILED if not ok else EXIT_OK
     if args.commands is not None:
-        ok = session.run_text(args.commands, "<command line>") and ok
-        if (not ok and not args.keep_going) or session.quit_requested:
+        ok = session.run_lines(_argument_lines(args.commands), "<command line>") and ok
+        if (not ok and not args.keep_going) or session.quit_requested or session.interrupted:
             return EXIT_OK if ok else EXIT_FAILED
     ran_something = bool(args.files) or args.commands is not None
     if _is_tty(stdin) and _is_tty(stdout) and (args.interactive or not ran_something):
@@ -105,6 +119,18 @@ def _stdin_lines(stdin):
             yield raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as e:
             yield UserError(f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at column {e.start + 1})")
+
+
+def _argument_lines(text: str):
+    """The lines of -c. Bytes that were not UTF-8 reach Python as lone surrogates: such a line
+    is an error there, as it is in a file or on stdin."""
+    for line in text.splitlines():
+        try:
+            line.encode("utf-8")
+            yield line
+        except UnicodeEncodeError as e:
+            byte = ord(line[e.start]) & 0xFF
+            yield UserError(f"not valid UTF-8 (byte 0x{byte:02x} at column {e.start + 1})")
 
 
 def _is_tty(stream) -> bool:

@@ -13,9 +13,11 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, TextIO
 
+from .color import paint
 from .commands.parser import parse_statement
 from .commands.result import Result
 from .errors import AlreadyReported, UserError
+from .interrupts import CommandInterrupts
 from .syntax import Statement, SyntaxProblem, split_line
 
 MAX_SOURCE_DEPTH = 20
@@ -41,6 +43,8 @@ class Session:
         self.keep_going = keep_going
         self.color = color
         self.quit_requested = False
+        self.interrupted = False  # Ctrl-C stopped the run (even with keep_going)
+        self.interrupts = CommandInterrupts()
         self.failures = 0
         self._events: list[str] | None = None  # JSON mode: events of the running command
         self._depth = 0
@@ -84,7 +88,7 @@ class Session:
         """Output that happens during a command: CPython's debug lines go to stderr."""
         if kind == "debug":
             self.stdout.flush()
-            print(text, file=self.stderr, flush=True)
+            print(paint(text, "dim", self.color), file=self.stderr, flush=True)
         elif self._events is not None:
             self._events.append(text)
         else:
@@ -94,7 +98,8 @@ class Session:
         self.failures += 1
         where = f" (column {column})" if column else ""
         self.stdout.flush()
-        print(f"{source}:{line}: error: {message}{where}", file=self.stderr, flush=True)
+        label = paint("error:", "error", self.color)
+        print(f"{source}:{line}: {label} {message}{where}", file=self.stderr, flush=True)
         if self.json_mode:
             obj = {"command": command, "ok": False, "error": message, "line": line, "source": source,
                    "backend": self.backend.name}
@@ -120,11 +125,12 @@ class Session:
                 ok = False
                 if not self.keep_going:
                     return False
-            if self.quit_requested:
+            if self.quit_requested or self.interrupted:
                 break
         return ok
 
     def run_line(self, line: str, source: str = "<stdin>", number: int = 1) -> bool:
+        self.interrupted = False
         try:
             statements = split_line(line, number)
         except SyntaxProblem as e:
@@ -136,7 +142,7 @@ class Session:
                 ok = False
                 if not self.keep_going:
                     return False
-            if self.quit_requested:
+            if self.quit_requested or self.interrupted:
                 break
         return ok
 
@@ -147,14 +153,17 @@ class Session:
             print(f"gcsh> {statement.text}", file=self.stdout)
         self._events = [] if self.json_mode else None
         backend = self.backend
+        undo = None
         try:
             inv = parse_statement(statement)
             if backend.name not in inv.command.backends:
                 raise UserError(f"{inv.command.name} is only available in the {'/'.join(inv.command.backends)} "
                                 f"backend (now: {backend.name})")
-            backend.begin_command()
-            result = inv.command.handler(Context(self, backend, inv.word), **inv.args)
-            automatic = backend.end_command()
+            undo = backend.checkpoint(inv.command.name, len(statement.words))
+            with self.interrupts.command(undo):  # undoes the command if it fails or is interrupted
+                backend.begin_command()
+                result = inv.command.handler(Context(self, backend, inv.word), **inv.args)
+                automatic = backend.end_command()
         except AlreadyReported:
             self._events = None
             return False
@@ -164,10 +173,15 @@ class Session:
             return False
         except KeyboardInterrupt:
             self._events = None
-            self.error(source, statement.line, "interrupted", None, word)
+            self.interrupted = True
+            undone = "; the heap is as it was before this command" if undo is not None else ""
+            self.error(source, statement.line, "interrupted" + undone, None, word)
             return False
         events, self._events = self._events, None
         self.show(inv.command.name, result, automatic, events)
+        if self.interrupts.take_pending():  # Ctrl-C came during a command that runs to its end
+            self.interrupted = True
+            print(f"{source}:{statement.line}: interrupted (after {word} had finished)", file=self.stderr, flush=True)
         return True
 
     def show(self, name: str, result: Result, automatic: list[dict], events: list[str] | None) -> None:

@@ -43,6 +43,19 @@ class Backend:
         """Called after each successful command (a safe point); returns automatic collections."""
         return []
 
+    def checkpoint(self, command: str, words: int):
+        """Called before `begin_command`: a function that undoes the coming command, or None.
+
+        With an undo, Ctrl-C interrupts the command at once and the runner undoes it (as it
+        does when the command fails); without one, Ctrl-C waits for the command's end.
+        """
+        return None
+
+    def left_out(self) -> dict:
+        """What the last query did not show, by kind ("gcsh": gcsh's own objects; "other":
+        objects outside the user's heap), as counts; shown beside the answer, never dropped."""
+        return {}
+
     def close(self) -> None:
         """Leave the backend, restoring anything it changed outside gcsh."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UserError
-from .registry import DEBUG_FLAGS, FLAG, GEN, INT, ONOFF, Arg, Option, choice, command
+from .registry import DEBUG_FLAGS, FLAG, GEN, INT, ONOFF, PATH, Arg, Option, choice, command
 from .result import Result, freed_line, pylist
 
 FLAG_ORDER = ("DEBUG_STATS", "DEBUG_COLLECTABLE", "DEBUG_UNCOLLECTABLE", "DEBUG_SAVEALL")
@@ -23,12 +23,17 @@ def collect_lines(info: dict) -> list[str]:
 
 @command("collect", topic="collector", summary="collect a generation (default 2, everything)",
          args=(Arg("GEN", GEN, "the generation: 0, 1 or 2", optional=True, default=2),),
-         options=(Option("--trace", "show each phase of the collection (sim)"),),
+         options=(Option("--trace", "show each phase of the collection (sim)"),
+                  Option("--frames", "write one picture per phase into DIR: 00-before.png … 05-end.png (sim)",
+                         type=PATH, metavar="DIR")),
          gc_api="gc.collect",
-         examples=("collect", "collect 0", "collect 2 --trace"),
+         examples=("collect", "collect 0", "collect 2 --trace", "collect 0 --frames frames"),
          details="Collecting generation GEN also collects the younger ones. The number shown first is what "
                  "gc.collect() returns: collected plus uncollectable objects.")
-def collect(ctx, gen, trace):
+def collect(ctx, gen, trace, frames):
+    if frames is not None:
+        from .graph import collect_with_frames
+        return collect_with_frames(ctx, gen, frames, trace)
     info = ctx.backend.collect(gen, trace)
     lines = []
     if trace:

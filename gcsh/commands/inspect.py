@@ -13,7 +13,7 @@ from .result import Result, pylist
          details="The order is the order of the collector's own lists, which collections change.")
 def objects(ctx, gen):
     names = ctx.backend.get_objects(gen)
-    return Result({"objects": names, "generation": gen}, [pylist(names)])
+    return with_left_out(ctx, Result({"objects": names, "generation": gen}, [pylist(names)]))
 
 
 @command("referrers", topic="inspect", summary="tracked objects that directly reference NAME",
@@ -23,7 +23,7 @@ def objects(ctx, gen):
                  "untracked holders are invisible.")
 def referrers(ctx, name):
     found = ctx.backend.referrers(name)
-    return Result({"referrers": found}, [pylist(found)])
+    return with_left_out(ctx, Result({"referrers": found}, [pylist(found)]))
 
 
 @command("referents", topic="inspect", summary="what NAME directly references, in traversal order",
@@ -32,7 +32,21 @@ def referrers(ctx, name):
          details="Like gc.get_referents: what each object's tp_traverse visits (a list from its last item).")
 def referents(ctx, name):
     found = ctx.backend.referents(name)
-    return Result({"referents": found}, [pylist(found)])
+    return with_left_out(ctx, Result({"referents": found}, [pylist(found)]))
+
+
+LEFT_OUT_WORDS = {"names": "{n} from the shell's names (root bindings)", "gcsh": "{n} of gcsh's own objects",
+                  "other": "{n} objects outside the user's heap"}
+
+
+def with_left_out(ctx, result: Result) -> Result:
+    """Add what the backend left out of the answer (counted, never hidden silently)."""
+    left = {k: n for k, n in ctx.backend.left_out().items() if n}
+    if left:
+        result.data["left_out"] = left
+        result.add("(not shown: " + ", ".join(LEFT_OUT_WORDS.get(k, "{n} " + k).format(n=n)
+                                              for k, n in left.items()) + ")")
+    return result
 
 
 @command("tracked", topic="inspect", summary="is NAME tracked by the collector?",

@@ -72,15 +72,25 @@ def _name(word: Word) -> str:
     return word.text
 
 
+MAX_DIGITS = 4300  # Python's own limit on converting decimal text to int
+
+
+def _to_int(text: str, column: int) -> int:
+    """int(TEXT) for a word that INT_RE matched, refusing more digits than Python converts."""
+    if len(text) > MAX_DIGITS:
+        raise UserError(f"integer too long: {len(text)} digits (at most {MAX_DIGITS})", column)
+    return int(text)
+
+
 def _int(word: Word) -> int:
     if word.quoted or not INT_RE.match(word.text):
         raise UserError(f"expected an integer, got {word.text!r}", word.column)
-    return int(word.text)
+    return _to_int(word.text, word.column)
 
 
 def _generation(word: Word) -> int:
     # CPython's words for any generation outside 0..2, and for a non-integer one
-    if word.quoted or not INT_RE.match(word.text) or not 0 <= int(word.text) <= 2:
+    if word.quoted or not INT_RE.match(word.text) or not 0 <= _to_int(word.text, word.column) <= 2:
         raise UserError(f"invalid generation (expected 0, 1 or 2, got {word.text})", word.column)
     return int(word.text)
 
@@ -89,7 +99,7 @@ def _item(word: Word) -> object:
     if word.quoted:
         return Atom(word.text)
     if INT_RE.match(word.text):
-        return Atom(int(word.text))
+        return Atom(_to_int(word.text, word.column))
     return _name(word)
 
 
@@ -115,7 +125,7 @@ def parse_flag(word: Word) -> tuple[str, int]:
     if text[:1] in "+-" and not INT_RE.match(text):
         sign, text = text[0], text[1:]
     if INT_RE.match(text):
-        value = int(text)
+        value = _to_int(text, word.column)
         if value < 0:
             raise UserError(f"debug flags cannot be negative: {value}", word.column)
         return sign, value
@@ -283,6 +293,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def _load() -> None:
-    """Import the modules that declare commands (once)."""
-    if not REGISTRY:
-        from . import all as _  # noqa: F401
+    """Import the modules that declare commands (once; importing one of them directly
+    fills REGISTRY only in part, so its being non-empty proves nothing)."""
+    from . import all as _  # noqa: F401  (a no-op after the first time)

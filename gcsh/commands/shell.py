@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+
+from ..color import paint
 from ..errors import UserError
 from .registry import BACKEND, COMMAND, MODEL, PATH, TOPICS, Arg, all_commands, command, lookup
 from .result import Result
@@ -39,10 +42,11 @@ def source(ctx, file):
 @command("help", topic="shell", summary="list the commands, or explain one",
          args=(Arg("COMMAND", COMMAND, "a command name", optional=True),), examples=("help", "help collect"))
 def help_(ctx, command):
+    color = ctx.session.color
     if command is None:
-        return Result({"commands": [c.name for c in all_commands()]}, overview_lines())
+        return Result({"commands": [c.name for c in all_commands()]}, overview_lines(color))
     cmd, _ = lookup(command)
-    return Result({"command": cmd.name, "usage": cmd.usage}, command_help_lines(cmd))
+    return Result({"command": cmd.name, "usage": cmd.usage}, command_help_lines(cmd, color))
 
 
 @command("quit", topic="shell", summary="leave gcsh", aliases=("exit",), examples=("quit",))
@@ -51,7 +55,11 @@ def quit_(ctx):
     return Result({}, [])
 
 
-def overview_lines() -> list[str]:
+HELP_WIDTH = 78  # details are wrapped to this width
+
+
+def overview_lines(color: bool = False) -> list[str]:
+    """The commands by topic, one row each: name, what it does, the gc API it shows."""
     commands = all_commands()
     width = max(len(c.name) for c in commands)
     lines = []
@@ -59,31 +67,41 @@ def overview_lines() -> list[str]:
         members = [c for c in commands if c.topic == topic]
         if not members:
             continue
-        lines.append(f"{title}:")
+        lines.append(paint(f"{title}:", "heading", color))
         for c in members:
-            api = f"  [{c.gc_api}]" if c.gc_api else ""
-            lines.append(f"  {c.name.ljust(width)}  {c.summary}{api}")
+            api = "  " + paint(f"[{c.gc_api}]", "dim", color) if c.gc_api else ""
+            lines.append(f"  {paint(c.name.ljust(width), 'command', color)}  {c.summary}{api}")
         lines.append("")
-    lines.append("Type 'help COMMAND' for its arguments and examples.")
+    lines.append(f"Type {paint('help COMMAND', 'command', color)} for its arguments and examples.")
     return lines
 
 
-def command_help_lines(cmd) -> list[str]:
-    lines = [f"usage: {cmd.usage}", "", cmd.summary[0].upper() + cmd.summary[1:] + "."]
+def command_help_lines(cmd, color: bool = False) -> list[str]:
+    """Usage, what it does, its arguments and options, other names, gc API and examples."""
+    def heading(text: str) -> str:
+        return paint(text, "heading", color)
+
+    usage = paint(cmd.name, "command", color) + cmd.usage[len(cmd.name):]
+    lines = [f"{heading('usage:')} {usage}", "", cmd.summary[0].upper() + cmd.summary[1:] + "."]
     if cmd.details:
-        lines += ["", cmd.details]
-    if cmd.args or cmd.options:
-        lines += ["", "arguments:"]
-        for a in cmd.args:
-            lines.append(f"  {a.name + ('...' if a.variadic else ''):<14} {a.help}")
-        for o in cmd.options:
-            flag = (o.short + ", " if o.short else "") + o.name + (f" {o.metavar}" if o.type else "")
-            lines.append(f"  {flag:<14} {o.help}")
+        lines += [""] + textwrap.wrap(cmd.details, HELP_WIDTH)
+    rows = [(a.name + ("..." if a.variadic else ""), "value", a.help) for a in cmd.args]
+    rows += [((o.short + ", " if o.short else "") + o.name + (f" {o.metavar}" if o.type else ""), "option", o.help)
+             for o in cmd.options]
+    if rows:
+        width = max(14, *(len(term) + 1 for term, _, _ in rows))
+        lines += ["", heading("arguments:")]
+        lines += [f"  {paint(term.ljust(width), style, color)} {text}" for term, style, text in rows]
     words = [*cmd.aliases, *cmd.query_aliases]
     if words:
-        lines += ["", "also: " + ", ".join(words)]
+        lines += ["", f"{heading('also:')} " + ", ".join(words)]
     if cmd.gc_api:
-        lines += [f"gc API: {cmd.gc_api}"]
+        lines += [f"{heading('gc API:')} {cmd.gc_api}"]
     if cmd.examples:
-        lines += ["", "examples:"] + [f"  {e}" for e in cmd.examples]
+        lines += ["", heading("examples:")] + [f"  {_example(e, color)}" for e in cmd.examples]
     return lines
+
+
+def _example(text: str, color: bool) -> str:
+    word, space, rest = text.partition(" ")
+    return paint(word, "command", color) + space + rest

@@ -1,0 +1,1 @@
+"""The interactive shell: prompt_toolkit over the runner, imported only on a terminal."""

@@ -7,7 +7,7 @@ from typing import Callable
 from ...commands.registry import Atom
 from ...errors import UserError
 from ..base import Backend
-from . import collector
+from . import collector, snapshot
 from .heap import COLLECTING, FREED, PERMANENT, UNTRACKED, Heap, address
 from .models import MODELS, default_model
 
@@ -44,8 +44,8 @@ class SimBackend(Backend):
         else:
             self._auto_collect()  # 3.10/3.11: right inside the allocation
 
-    def _auto_collect(self) -> None:
-        report = collector.collect_generations(self.heap)
+    def _auto_collect(self, run=collector.collect_generations) -> None:
+        report = run(self.heap)
         if report is not None:
             self.auto_reports.append(report)
             self.last_unreachable = set(report.unreachable_ids)
@@ -60,9 +60,11 @@ class SimBackend(Backend):
         heap = self.heap
         if heap.gc_scheduled:
             heap.gc_scheduled = False
-            if collector.should_collect(heap):  # _Py_RunGC re-checks the thresholds now
-                self._auto_collect()
+            self._auto_collect(collector.run_scheduled)
         return [self._report_dict(r) for r in self.auto_reports]
+
+    def checkpoint(self, command: str, words: int):
+        return snapshot.backend_checkpoint(self, command, words)
 
     def freed_names(self, ops: list[int] | None = None) -> list[str]:
         """Names of freed objects, in allocation order (the order they were freed in is in --trace)."""
@@ -108,10 +110,12 @@ class SimBackend(Backend):
             raise UserError("--resurrect needs the finalizer kind")
         if kind == "set":
             for item in resolved:
-                if type(item) is int and heap.kind[item] in ("list", "dict", "set"):
-                    raise UserError(f"unhashable type: '{heap.kind[item]}' (a set cannot hold {heap.name[item]})")
+                heap.check_hashable(item)
+        if kind == "tuple" and not resolved:
+            raise UserError("the empty tuple is a shared singleton in CPython, never a new object: "
+                            "give the tuple at least one item")
         with heap.held(resolved):
-            op = heap.new_object(kind, name)
+            op = heap.new_object(kind, name, size=len(resolved))
             if kind == "tuple":
                 heap.refs[op] = list(resolved)
                 for item in resolved:
@@ -123,11 +127,15 @@ class SimBackend(Backend):
                 if kind in ("list", "set", "object", "finalizer", "legacy") or (
                         kind == "dict" and self.model.dicts_always_tracked):
                     heap.track(op)
+                # bound first, as `x = Object(); x.a = a` is: in 3.10 the first attribute
+                # allocates the instance's dict, and a collection there must see x referenced
+                heap.bind(name, op)
                 for item in resolved:
                     heap.store(op, item)
             if resurrect:
                 heap.resurrects.add(op)
-            heap.bind(name, op)
+            if name not in heap.roots:
+                heap.bind(name, op)
         return self.describe_object(op)
 
     def weakref(self, name: str, target: str, with_callback: bool) -> dict:
@@ -136,6 +144,11 @@ class SimBackend(Backend):
         t = heap.find(target)
         if heap.kind[t] not in ("set", "object", "finalizer", "legacy", "function"):
             raise UserError(f"cannot create weak reference to '{heap.type_name(t)}' object")
+        basic = [wr for wr in heap.weakrefs.get(t, ()) if wr not in heap.callback]
+        if basic and not with_callback:
+            raise UserError(f"{target} already has a weak reference without a callback, {heap.name[basic[0]]}: "
+                            f"CPython's weakref.ref({target}) gives that same object back "
+                            f"(add --callback for a new one)")
         with heap.held([t]):
             cb = None
             if with_callback:
@@ -315,6 +328,15 @@ class SimBackend(Backend):
     def rows(self) -> list[dict]:
         heap = self.heap
         return [self.describe_object(op) for op in heap.by_name.values()]
+
+    def view(self, names: list[str] | None = None):
+        from .view import build_view
+        return build_view(self, names)
+
+    def replace_heap(self, heap: Heap) -> None:
+        """Make a heap built aside (by `load`) the current one, with its model."""
+        heap.on_alloc = self._on_alloc
+        self.model, self.heap, self.last_unreachable = heap.model, heap, set()
 
     def reset(self) -> None:
         self.heap = self._new_heap()

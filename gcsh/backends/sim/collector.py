@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from . import fastpath
 from .heap import COLLECTING, FREED, Heap, address
 
 DEBUG_STATS, DEBUG_COLLECTABLE, DEBUG_UNCOLLECTABLE, DEBUG_SAVEALL = 1, 2, 4, 32
@@ -99,6 +100,8 @@ def move_unreachable(heap: Heap, young: list[int], gc_refs: dict[int, int]) -> t
 
 def deduce_unreachable(heap: Heap, young: list[int], trace: Trace | None = None,
                        label: str = "") -> tuple[list[int], dict[int, None]]:
+    if trace is None and fastpath.wanted(len(young)):
+        return fastpath.deduce_unreachable(heap, young)  # same lists, vectorised
     gc_refs = update_refs(heap, young)
     if trace:
         trace("update_refs" + label, gc_refs=dict(gc_refs))
@@ -116,6 +119,8 @@ def deduce_unreachable(heap: Heap, young: list[int], trace: Trace | None = None,
 
 def untrack_tuples(heap: Heap, reachable: list[int]) -> list[int]:
     """Untrack surviving tuples none of whose items may be tracked; returns them."""
+    if fastpath.none_of_kind(heap, reachable, "tuple"):
+        return []
     untracked = []
     kind = heap.kind
     for op in reachable:
@@ -127,7 +132,7 @@ def untrack_tuples(heap: Heap, reachable: list[int]) -> list[int]:
 
 def untrack_dicts(heap: Heap, reachable: list[int]) -> list[int]:
     """Full collections only (≤3.13): untrack dicts that hold nothing trackable."""
-    if heap.model.dicts_always_tracked:
+    if heap.model.dicts_always_tracked or fastpath.none_of_kind(heap, reachable, "dict"):
         return []
     untracked = []
     kind = heap.kind
@@ -143,6 +148,8 @@ def untrack_dicts(heap: Heap, reachable: list[int]) -> list[int]:
 
 def move_legacy_finalizers(heap: Heap, unreachable: dict[int, None]) -> list[int]:
     """Objects with a legacy tp_del cannot be collected: move them out."""
+    if fastpath.plain_garbage(unreachable):
+        return []
     finalizers = [op for op in unreachable if heap.kind[op] == "legacy"]
     for op in finalizers:
         del unreachable[op]
@@ -163,6 +170,8 @@ def move_legacy_finalizer_reachable(heap: Heap, finalizers: list[int], unreachab
 def handle_weakrefs(heap: Heap, unreachable: dict[int, None], old: int) -> tuple[int, list[int], list[int]]:
     """Clear every weakref to the garbage, then call the callbacks of those that are not
     garbage themselves. Returns (weakrefs freed after their callback, cleared, called)."""
+    if fastpath.plain_garbage(unreachable):
+        return 0, [], []
     cleared, to_call = [], []
     for op in unreachable:
         if heap.kind[op] == "weakref" and heap.referent.get(op) is not None:
@@ -190,6 +199,8 @@ def handle_weakrefs(heap: Heap, unreachable: dict[int, None], old: int) -> tuple
 
 def finalize_garbage(heap: Heap, unreachable: dict[int, None]) -> list[int]:
     """PEP 442: call each finalizer once, in list order."""
+    if fastpath.plain_garbage(unreachable):
+        return []
     ran = []
     for op in list(unreachable):
         if heap.gen[op] == COLLECTING and heap.kind[op] == "finalizer" and op not in heap.finalized:
@@ -203,6 +214,8 @@ def finalize_garbage(heap: Heap, unreachable: dict[int, None]) -> list[int]:
 def handle_resurrected_objects(heap: Heap, unreachable: dict[int, None], old: int,
                                trace: Trace | None) -> tuple[list[int], list[int]]:
     """Run deduce_unreachable again on the garbage: what a finalizer made reachable survives."""
+    if trace is None and fastpath.plain_garbage(unreachable):
+        return [], fastpath.final_garbage(unreachable)  # nothing ran since the first pass: the same
     still = [op for op in unreachable if heap.gen[op] == COLLECTING]
     resurrected, final = deduce_unreachable(heap, still, trace, " (again, after finalizers)") if still else ([], {})
     heap.place(resurrected, old)
@@ -211,6 +224,8 @@ def handle_resurrected_objects(heap: Heap, unreachable: dict[int, None], old: in
 
 def delete_garbage(heap: Heap, final_unreachable: list[int], old: int) -> None:
     """tp_clear each object in turn (or, with DEBUG_SAVEALL, keep it in gc.garbage)."""
+    if fastpath.wanted(len(final_unreachable)) and fastpath.delete_garbage(heap, final_unreachable):
+        return  # freed all at once: nothing in it needed the one-by-one path
     saveall = heap.debug & DEBUG_SAVEALL
     for op in final_unreachable:
         if heap.gen[op] != COLLECTING:
@@ -236,7 +251,7 @@ def tp_clear(heap: Heap, op: int) -> None:
         heap.refs[op] = heap.keys[op] = None
         heap.decref(cb)
         return
-    items = heap.refs[op] or []
+    items = heap.traverse(op)  # the order tp_clear drops them in: a list from its last item
     heap.refs[op] = None
     heap.keys[op] = None
     heap.instance_dict.pop(op, None)
@@ -337,6 +352,8 @@ def _collect_main(heap: Heap, g: int, report: Report, trace: Trace | None) -> No
         emit("debug", f"gc: done, {report.unreachable} unreachable, {report.uncollectable} uncollectable, "
                       f"{report.elapsed:.4f}s elapsed")
     handle_legacy_finalizers(heap, finalizers, old)
+    if g == 2:
+        heap.clear_free_lists()  # only full collections empty the free lists
     entry = heap.stats[g]
     entry["collections"] += 1
     entry["collected"] += report.collected
@@ -360,6 +377,9 @@ def debug_line(what: str, heap: Heap, op: int) -> str:
 def run_callbacks(heap: Heap, phase: str, g: int, collected: int, uncollectable: int) -> None:
     if heap.callbacks_on:
         info = {"generation": g, "collected": collected, "uncollectable": uncollectable}
+        heap.scratch(["dict"])  # the info dict, built for the callbacks and dropped after them
+        # (no collection can start inside it: the collector is running)
+        heap.record("G", phase, g, collected, uncollectable)
         heap.emit("event", f"gc callback: {phase} {info}")
 
 
@@ -377,7 +397,16 @@ def select_generation(heap: Heap) -> int | None:
 
 
 def should_collect(heap: Heap) -> bool:
+    """The allocator's test: collect (3.10/3.11) or schedule a collection (3.12+)?"""
     return heap.enabled and heap.threshold[0] != 0 and not heap.collecting and heap.count[0] > heap.threshold[0]
+
+
+def run_scheduled(heap: Heap) -> Report | None:
+    """_Py_RunGC at a safe point (3.12+): if collection is still enabled, choose the generation
+    from the counts as they are now; nothing at all happens if none is over its threshold."""
+    if not heap.enabled or heap.collecting:
+        return None
+    return collect_generations(heap)
 
 
 def collect_generations(heap: Heap) -> Report | None:

@@ -58,6 +58,7 @@ class Heap:
         self.weakrefs: dict[int, list[int]] = {}  # object -> weakrefs to it, in CPython's list order
         self.callback: dict[int, int] = {}  # weakref id -> its callback function's id
         self.instance_dict: dict[int, int] = {}  # 3.10: instance -> its __dict__ object
+        self.type_names: dict[int, str] = {}  # a type name other than the kind's (copied from a live heap)
         # --- names and roots
         self.by_name: dict[str, int] = {}  # every live object's name
         self.roots: dict[str, int] = {}  # bound names: each holds one reference
@@ -77,6 +78,14 @@ class Heap:
         self.callbacks_on = False
         self.freed_log: list[int] = []  # ids freed since the command began
         self.on_alloc: Callable[[], None] | None = None  # set by the collector: automatic collections
+        # --- free lists: how many dead lists, dicts and n-tuples CPython keeps for reuse (their
+        # only visible effect is on count0: no +1 when one is reused, no -1 when one is kept)
+        self.free: dict[str, int] = {}
+        # --- 3.11+: each class's shared attribute names, in the order its instances first stored them
+        self.shared_keys: dict[str, list[str]] = {}
+        # --- what ran, in order: ("D", name) __del__, ("T", name) tp_del, ("C", weakref) callback,
+        # ("G", phase, generation, collected, uncollectable) gc.callbacks; None: not recorded
+        self.journal: list[tuple] | None = None
 
     # ------------------------------------------------------------ queries
 
@@ -100,7 +109,7 @@ class Heap:
         return kind in GC_KINDS and (kind != "tuple" or self.gen[op] <= COLLECTING)
 
     def type_name(self, op: int) -> str:
-        return TYPE_NAMES.get(self.kind[op], self.kind[op])
+        return self.type_names.get(op) or TYPE_NAMES.get(self.kind[op], self.kind[op])
 
     def traverse(self, op: int) -> list:
         """What tp_traverse visits, in CPython's order (lists and tuples from the last item)."""
@@ -110,6 +119,10 @@ class Heap:
         kind = self.kind[op]
         if kind in ("list", "tuple"):
             return items[::-1]
+        if kind in INSTANCE_KINDS and self.model.inline_values and len(items) > 1:
+            # inline values are visited (and freed) in the order of the class's shared keys
+            order = self.shared_keys.get(kind, [])
+            return [item for _, item in sorted(zip(self.keys[op], items), key=lambda p: order.index(p[0]))]
         return items
 
     def find(self, name: str, column: int | None = None) -> int:
@@ -125,8 +138,9 @@ class Heap:
 
     # ------------------------------------------------------------ creation
 
-    def new_object(self, kind: str, name: str | None = None) -> int:
-        """Allocate an object (refcount 0, untracked); the caller links and tracks it."""
+    def new_object(self, kind: str, name: str | None = None, size: int = 0) -> int:
+        """Allocate an object (refcount 0, untracked); the caller links and tracks it.
+        SIZE is a tuple's length (tuples of each length have their own free list)."""
         op = len(self.kind)
         if name is None:
             name = f"_{kind}{op}"
@@ -139,7 +153,11 @@ class Heap:
         self.by_name[name] = op
         self.freed_names.pop(name, None)
         if kind in GC_KINDS:
-            self.count_alloc()
+            slot = self.free_list_of(kind, size)
+            if slot is not None and self.free.get(slot):
+                self.free[slot] -= 1  # reused from a free list: the GC allocator is not involved
+            else:
+                self.count_alloc()
         return op
 
     def count_alloc(self) -> None:
@@ -147,6 +165,63 @@ class Heap:
         self.count[0] += 1
         if self.on_alloc is not None:
             self.on_alloc()
+
+    # ------------------------------------------------------------ free lists
+
+    def free_list_of(self, kind: str, size: int = 0) -> str | None:
+        """The free list an object of this kind (and tuple length) goes to, if any."""
+        if kind == "tuple":
+            return f"tuple{size}" if 0 < size < self.model.tuple_free_list_sizes else None
+        return kind if kind in self.model.free_lists else None
+
+    def free_list_cap(self, slot: str) -> int:
+        return self.model.free_lists["tuple" if slot.startswith("tuple") else slot]
+
+    def uncount(self, op: int) -> None:
+        """count0 as CPython keeps it when OP's memory goes: kept on a free list (no change)
+        or given back through PyObject_GC_Del (count0 -1, never below 0)."""
+        kind = self.kind[op]
+        if kind not in GC_KINDS:
+            return
+        slot = self.free_list_of(kind, len(self.refs[op] or ()) if kind == "tuple" else 0)
+        if slot is not None and self.free.get(slot, 0) < self.free_list_cap(slot):
+            self.free[slot] = self.free.get(slot, 0) + 1
+        elif self.count[0] > 0:
+            self.count[0] -= 1
+
+    def clear_free_lists(self) -> None:
+        """The end of a generation-2 collection: every kept object is freed for real."""
+        kept = sum(self.free.values())
+        self.free.clear()
+        self.count[0] = max(0, self.count[0] - kept)
+
+    def alloc_transient(self, slot: str, collect: bool = True) -> None:
+        """A short-lived object CPython makes on the way (an argument tuple, a callback's info
+        dict), named by its free list ("tuple3", "dict"...): reused, or counted like any GC
+        allocation (which may start an automatic collection, unless COLLECT is false)."""
+        if self.free.get(slot):
+            self.free[slot] -= 1
+        elif collect:
+            self.count_alloc()
+        else:
+            self.count[0] += 1
+
+    def free_transient(self, slot: str) -> None:
+        if self.free.get(slot, 0) < self.free_list_cap(slot):
+            self.free[slot] = self.free.get(slot, 0) + 1
+        elif self.count[0] > 0:
+            self.count[0] -= 1
+
+    def scratch(self, slots: Iterable[str]) -> None:
+        """Objects allocated and freed again inside one call, with no collection in between
+        (gc.get_count's tuple: "tuple3"; gc.get_objects' list: "list")."""
+        slots = list(slots)
+        for slot in slots:
+            self.alloc_transient(slot, collect=False)
+        for slot in slots:
+            self.free_transient(slot)
+
+    # ------------------------------------------------------------ tracking
 
     def track(self, op: int) -> None:
         if self.gen[op] == UNTRACKED:
@@ -207,8 +282,8 @@ class Heap:
             self._append(src, item, None)
             return str(len(self.refs[src]) - 1)
         if kind == "set":
-            if item in (self.refs[src] or ()):
-                return "member"
+            if any(self.equal(member, item) for member in self.refs[src] or ()):
+                return "member"  # an equal member is there already: the set is unchanged
             self._append(src, item, None)
             return "member"
         if kind == "dict" or kind in INSTANCE_KINDS:
@@ -222,6 +297,10 @@ class Heap:
                 self.decref(old)
             else:
                 self._append(src, item, key)
+                if kind in INSTANCE_KINDS:
+                    shared = self.shared_keys.setdefault(kind, [])
+                    if key not in shared:
+                        shared.append(key)
             if kind == "dict" and self.may_be_tracked(item):
                 self.track(src)  # MAINTAIN_TRACKING: the dict becomes tracked lazily
             return key
@@ -232,10 +311,37 @@ class Heap:
         kind = self.kind[src]
         if kind not in ("list", "set", "dict") and kind not in INSTANCE_KINDS:
             raise UserError(self._immutable_message(src))
-        if kind == "set" and type(item) is int and self.kind[item] in UNHASHABLE:
-            raise UserError(f"unhashable type: '{self.kind[item]}' (a set cannot hold {self.name[item]})")
+        if kind == "set":
+            self.check_hashable(item)
         if kind in INSTANCE_KINDS and key is not None and (type(key) is not str or not key.isidentifier()):
             raise UserError(f"attribute name must be an identifier, got {key!r}")
+
+    def check_hashable(self, item, outer=None) -> None:
+        """A set member must be hashable: no list, dict or set, nor a tuple holding one."""
+        if type(item) is not int:
+            return
+        kind = self.kind[item]
+        if kind in UNHASHABLE:
+            held = f" (a set cannot hold {self.name[outer if outer is not None else item]})"
+            raise UserError(f"unhashable type: '{kind}'{held}")
+        if kind == "tuple":
+            for member in self.refs[item] or ():
+                self.check_hashable(member, item if outer is None else outer)
+
+    def equal(self, a, b) -> bool:
+        """`a == b` as a set sees it: tuples by their items, weakrefs by their live referents,
+        every other object by identity, literals by value."""
+        if a is b or a == b:
+            return True
+        if type(a) is not int or type(b) is not int or self.kind[a] != self.kind[b]:
+            return False
+        if self.kind[a] == "tuple":
+            ra, rb = self.refs[a] or [], self.refs[b] or []
+            return len(ra) == len(rb) and all(self.equal(x, y) for x, y in zip(ra, rb))
+        if self.kind[a] == "weakref":
+            ta, tb = self.referent.get(a), self.referent.get(b)
+            return ta is not None and tb is not None and self.equal(ta, tb)
+        return False
 
     def _immutable_message(self, src: int) -> str:
         kind = self.kind[src]
@@ -320,31 +426,36 @@ class Heap:
     def _dealloc(self, op: int) -> list | None:
         """The first half of a dealloc: finalizer, untrack, weakrefs. None if resurrected."""
         kind = self.kind[op]
+        self.untrack(op)
         if kind == "finalizer" and op not in self.finalized:
-            self.refcnt[op] += 1  # the temporary reference tp_finalize runs under
+            # subtype_dealloc tracks the object again (at the tail of generation 0) and runs
+            # tp_finalize under a temporary reference, before any weakref is cleared
+            self.track(op)
+            self.refcnt[op] += 1
             self.run_finalizer(op)
             self.refcnt[op] -= 1
             if self.refcnt[op] > 0:
-                return None
-        elif kind == "legacy":
-            self.refcnt[op] += 1
-            self.emit("event", f"{self.name[op]}.__tp_del__() ran")
-            self.refcnt[op] -= 1
-        self.untrack(op)
+                return None  # resurrected: it stays tracked, in generation 0
+            self.untrack(op)
         self.clear_weakrefs_to(op, call=True)
+        if kind == "legacy":  # tp_del runs after the weakrefs are cleared
+            self.refcnt[op] += 1
+            self.run_tp_del(op)
+            self.refcnt[op] -= 1
         children = self.traverse(op)
         if kind == "weakref":
             self._drop_weakref(op)
             cb = self.callback.pop(op, None)
             children = [cb] if cb is not None else []
-        self.refs[op] = None
+        if kind != "tuple":  # a tuple keeps its length until _free: it picks the free list
+            self.refs[op] = None
         self.keys[op] = None
         self.instance_dict.pop(op, None)
         return children
 
     def _free(self, op: int) -> None:
-        if self.kind[op] in GC_KINDS and self.count[0] > 0:
-            self.count[0] -= 1
+        self.uncount(op)
+        self.refs[op] = None  # after uncount: a tuple's free list depends on its length
         self.gen[op] = FREED
         name = self.name[op]
         if self.by_name.get(name) == op:
@@ -355,10 +466,19 @@ class Heap:
         self.resurrects.discard(op)
         self.freed_log.append(op)
 
+    def record(self, *event) -> None:
+        if self.journal is not None:
+            self.journal.append(event)
+
+    def run_tp_del(self, op: int) -> None:
+        self.record("T", self.name[op])
+        self.emit("event", f"{self.name[op]}.__tp_del__() ran")
+
     def run_finalizer(self, op: int) -> None:
         """Call a Finalizer's __del__ (once in its life: the finalized bit guards it)."""
         self.finalized.add(op)
         name = self.name[op]
+        self.record("D", name)
         if op in self.resurrects:
             self.emit("event", f"{name}.__del__() ran and stored {name} in a root: resurrected")
             self.roots[name] = op
@@ -399,20 +519,33 @@ class Heap:
         self.referent[wr] = None
 
     def clear_weakrefs_to(self, op: int, call: bool) -> None:
-        """PyObject_ClearWeakRefs on a refcount death: clear all, then call back newest first."""
+        """PyObject_ClearWeakRefs on a refcount death: clear every weakref, then call the
+        callbacks newest first. Unlike the collector, this path takes each callback away from
+        its weakref (so the callback function is freed afterwards); for several callbacks
+        (3.13: for any) it gathers them in a tuple of (weakref, callback) pairs first."""
         refs = self.weakrefs.pop(op, None)
         if not refs:
             return
-        to_call = []
         for wr in refs:
             self.referent[wr] = None
-            if call and wr in self.callback:
-                to_call.append(wr)
-        for wr in to_call:
-            self.refcnt[wr] += 1
-            self.call_weakref_callback(wr)
-            self.decref(wr)
+        pairs = [(wr, self.callback.pop(wr)) for wr in refs if wr in self.callback]
+        if not pairs:
+            return
+        slot = f"tuple{2 * len(pairs)}" if len(pairs) >= self.model.weakref_clear_tuple_from else None
+        if slot is not None:
+            self.alloc_transient(slot)
+        for wr, cb in pairs:
+            self.refs[wr] = self.keys[wr] = None
+            self.refcnt[wr] += 1  # held by the tuple (or by the call) until the callbacks are done
+        for wr, cb in pairs:
+            if call:
+                self.call_weakref_callback(wr)
+        # the tuple drops its items from the last: each callback, then its weakref
+        self.release([x for wr, cb in reversed(pairs) for x in (cb, wr)])
+        if slot is not None:
+            self.free_transient(slot)
 
     def call_weakref_callback(self, wr: int) -> None:
         target = self.name[wr]
+        self.record("C", target)
         self.emit("event", f"weakref callback of {target} called: referent is dead")

@@ -1,7 +1,10 @@
 """What differs between the CPython versions the simulator models, as data.
 
 Every version difference lives here; the heap and collector read these fields
-instead of comparing version numbers.
+instead of comparing version numbers. 3.10-3.13 are checked against the real
+interpreters (tests/test_differential.py and tests/test_scenarios.py);
+3.14 (3.14.5 and later, the generational collector again) only against the
+fact sheet.
 """
 
 from __future__ import annotations
@@ -17,20 +20,43 @@ class Model:
     # 3.10 keeps instance attributes in a separate dict object (a GC object of its own)
     instance_dict: bool
     # 3.12+ only schedule an automatic collection; it runs at the next safe point
-    # (for gcsh: the end of the current command) after re-checking the thresholds
+    # (for gcsh: the end of the current command) after choosing the generation again
     deferred_collection: bool
     set_threshold_error: str
     # 3.14: dicts are tracked from birth and never untracked
     dicts_always_tracked: bool = False
     # 3.14.1+: tuples whose items cannot be tracked are created untracked
     tuples_untracked_at_creation: bool = False
+    # Free lists: how many dead lists and dicts CPython keeps for reuse, and how many
+    # tuples of each length below tuple_free_list_sizes (gc.collect(2) empties them)
+    list_free_list: int = 80
+    dict_free_list: int = 80
+    tuple_free_list: int = 2000
+    tuple_free_list_sizes: int = 20
+    # A refcount death gathers the weakrefs that have callbacks in a tuple when there are at
+    # least this many of them (3.10-3.12: two; 3.13: one); the tuple is allocated like any other
+    weakref_clear_tuple_from: int = 2
     checked: str = "the real interpreter"  # what the profile was checked against
 
     @property
     def name(self) -> str:
         return self.version
 
+    @property
+    def inline_values(self) -> bool:
+        """3.11+: attributes live in the instance, visited in the order of the class's shared keys."""
+        return not self.instance_dict
 
+    @property
+    def free_lists(self) -> dict[str, int]:
+        return {"list": self.list_free_list, "dict": self.dict_free_list, "tuple": self.tuple_free_list}
+
+
+# Error messages, word for word; the ones that changed between versions are in the profiles.
+INVALID_GENERATION = "invalid generation"
+OBJECTS_NEGATIVE = "generation parameter cannot be negative"
+OBJECTS_TOO_BIG = "generation parameter must be less than the number of available generations (3)"
+IS_TRACKED_NO_ARGUMENT = "gc.is_tracked() takes exactly one argument (0 given)"
 _OLD_SET_THRESHOLD = "set_threshold() takes at least 1 argument (0 given)"
 _NEW_SET_THRESHOLD = "gc.set_threshold requires 1 to 3 arguments"
 
@@ -42,9 +68,9 @@ MODELS: dict[str, Model] = {
     "3.12": Model("3.12", (700, 10, 10), instance_dict=False, deferred_collection=True,
                   set_threshold_error=_OLD_SET_THRESHOLD),
     "3.13": Model("3.13", (2000, 10, 10), instance_dict=False, deferred_collection=True,
-                  set_threshold_error=_NEW_SET_THRESHOLD),
+                  set_threshold_error=_NEW_SET_THRESHOLD, weakref_clear_tuple_from=1),
     "3.14": Model("3.14", (2000, 10, 10), instance_dict=False, deferred_collection=True,
-                  set_threshold_error=_NEW_SET_THRESHOLD, dicts_always_tracked=True,
+                  set_threshold_error=_NEW_SET_THRESHOLD, weakref_clear_tuple_from=1, dicts_always_tracked=True,
                   tuples_untracked_at_creation=True, checked="the fact sheet only (3.14.5+)"),
 }
 

@@ -1,0 +1,716 @@
+"""The live backend: the gc module's API over real objects of the interpreter gcsh runs in.
+
+The same methods as the simulator's backend, with the same return shapes, so
+that every command handler works unchanged. The user's names live in a
+namespace dict (shared with `py` statements); `records.Records` follows the
+objects without keeping them alive; `capture.Output` routes the collector's
+stderr lines and the events of a command, in order; `gcstate.GcSettings`
+puts the gc module back as it was found when the user leaves.
+
+Observing does not disturb: no collection runs that the user did not ask for,
+gcsh's own objects are counted but never shown as the user's, and referrers
+come from one `gc.get_referrers` call per command.
+"""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import gc
+import platform
+import time
+import weakref
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from ...commands.registry import Atom
+from ...errors import UserError
+from ..base import Backend
+from . import census, objects, pyexec
+from .capture import Output
+from .gcstate import GcSettings
+from .objects import FINALIZER_LISTENERS, Finalizer, Object, generation_label, kind_of, quiet, refcount, type_name
+from .ownership import describe, is_own_frame, own_ids
+from .records import Record, Records
+
+INSTANCE_KINDS = ("object", "finalizer")
+CONTAINERS = (list, dict, set)
+
+
+class LiveBackend(Backend):
+    name = "live"
+
+    def __init__(self, emit: Callable[[str, str], None], namespace: dict | None = None):
+        super().__init__(emit)
+        # the names' dict holds a module, as a program's globals do: CPython never untracks it,
+        # so once it is old it stays old (were it young, it would be part of `collect 0`)
+        self.ns = namespace if namespace is not None else {"__name__": "__main__", "__builtins__": builtins}
+        self.records = Records(self.ns)
+        self.records.sync()  # an embedding program's locals are the user's first roots
+        self.output = Output(emit)
+        self.output.name_of = self._name_at
+        self.original: GcSettings | None = None  # what gc was like when the user came in
+        self.away: GcSettings | None = None  # the user's own settings while in another backend
+        self.callbacks_on = False
+        self.user_enabled = gc.isenabled()  # automatic collection as the user wants it
+        self.closed = False
+        self._freed_log: list[str] = []  # names freed during the current command
+        self._freed_at: dict[int, str] = {}  # address -> name, for the debug lines of this command
+        self._stats_mark: list[dict] | None = None
+        self._manual = [[0, 0, 0] for _ in range(3)]  # collections, collected, uncollectable by `collect`
+        self._generations: dict[int, int] | None = None
+        self._after: list | None = None  # gc.get_objects() right after the user's last action
+        self._own: set[int] | None = None
+        self._left_out: dict[str, int] = {}
+        self._census = None  # the counts `growth` compares with
+        self.own_extra: set[int] = set()  # ids of objects gcsh made outside its own reach (embed's locals dict)
+        self._seq = 0
+        FINALIZER_LISTENERS.append(self._on_finalizer)
+        atexit.register(self.close)
+
+    def describe(self) -> str:
+        return f"live {platform.python_version()}"
+
+    # ------------------------------------------------------------ entering and leaving
+
+    def resume(self) -> None:
+        if self.closed:
+            raise UserError("this live backend has been closed")
+        if self.original is not None:
+            return
+        self.original = GcSettings.read()
+        self.user_enabled = self.original.enabled
+        if self.away is not None:
+            mine = [self._log_callback] if self.callbacks_on else []
+            GcSettings(self.away.enabled, self.away.debug, self.away.threshold,
+                       self.original.callbacks + self.away.callbacks + mine).apply()
+            self.user_enabled = self.away.enabled
+        gc.disable()  # while gcsh itself works: see _acting
+        self._stats_mark = gc.get_stats()
+
+    def suspend(self) -> None:
+        """Leave: keep the user's settings aside and put gc back as it was found."""
+        if self.original is None:
+            return
+        now = GcSettings.read()
+        extra = [cb for cb in now.callbacks if cb not in self.original.callbacks and cb != self._log_callback]
+        self.away = GcSettings(self.user_enabled, now.debug, now.threshold, extra)
+        original, self.original = self.original, None
+        original.apply()
+        warning = original.restore_frozen()
+        if gc.get_freeze_count() == 0:
+            for rec in self.records.by_id.values():
+                rec.frozen = False
+        if warning:
+            self.emit("event", warning)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.suspend()
+        self.closed = True
+        if self._on_finalizer in FINALIZER_LISTENERS:
+            FINALIZER_LISTENERS.remove(self._on_finalizer)
+        atexit.unregister(self.close)
+
+    @contextmanager
+    def _acting(self, snapshot: bool = False) -> Iterator[None]:
+        """The user's own action (making, linking, dropping objects, a py statement): automatic
+        collection is on or off as the user set it. The rest of the time it is off, so that
+        gcsh's own allocations (parsing, output, the prompt) never start a collection of the
+        user's heap: what the user sees collected is what the user's actions caused."""
+        if self.original is None:  # not the current backend (an embedding program's call)
+            yield
+            return
+        if self.user_enabled:
+            gc.enable()
+        try:
+            yield
+        finally:
+            _safe_point()
+            self.user_enabled = gc.isenabled()
+            gc.disable()
+            if snapshot and self.records.by_id:  # what is alive now, before gcsh makes objects of its own
+                self._after = gc.get_objects()  # (see Records.settle; _settle lets go of it)
+
+    # ------------------------------------------------------------ command boundaries
+
+    def begin_command(self) -> None:
+        self._freed_log = []
+        self._freed_at = {}
+        self._generations = None
+        self._own = None
+        self._left_out = {}
+        self._manual = [[0, 0, 0] for _ in range(3)]
+        stats = gc.get_stats()
+        if self._stats_mark is not None and _collections(stats) != _collections(self._stats_mark):
+            dead = self._settle()
+            if dead:
+                self.emit("event", "freed since the last command, by an automatic collection: " + ", ".join(dead))
+            self._freed_log = []
+        self._stats_mark = stats
+
+    def end_command(self) -> list[dict]:
+        stats = gc.get_stats()
+        mark, self._stats_mark = self._stats_mark, stats
+        if mark is None:
+            return []
+        automatic = []
+        for g in range(3):
+            counts = [stats[g][k] - mark[g][k] - self._manual[g][i]
+                      for i, k in enumerate(("collections", "collected", "uncollectable"))]
+            if counts[0] > 0:
+                automatic.append({"generation": g, "collections": counts[0], "unreachable": counts[1] + counts[2],
+                                  "collected": counts[1], "uncollectable": counts[2], "freed": [],
+                                  "automatic": True})
+        if automatic:
+            reported = set(self._freed_log)
+            dead = [n for n in self._settle() if n not in reported]
+            automatic[-1]["freed"] = dead
+            for entry in automatic:
+                times = f"{entry['collections']} automatic collections" if entry["collections"] > 1 \
+                    else "automatic collection"
+                freed = "; freed " + ", ".join(entry["freed"]) if entry["freed"] else ""
+                self.emit("event", f"{times} of generation {entry['generation']}: "
+                                   f"{entry['unreachable']} unreachable{freed}")
+        return automatic
+
+    def freed_names(self, ops=None) -> list[str]:
+        return list(self._freed_log)
+
+    def _settle(self, accept_changes: bool = False) -> list[str]:
+        """Forget the user's objects that died; their names, in creation order."""
+        tracked, self._after = self._after, None
+        dead = self.records.settle(accept_changes, tracked)
+        del tracked
+        for rec in dead:
+            self._freed_at[rec.oid] = rec.name
+        names = [rec.name for rec in dead]
+        self._freed_log.extend(names)
+        return names
+
+    def _name_at(self, address: int) -> str | None:
+        rec = self.records.by_id.get(address)
+        return rec.name if rec is not None else self._freed_at.get(address)
+
+    # ------------------------------------------------------------ status
+
+    def status(self) -> dict:
+        return {"backend": "live", "model": platform.python_version(), "enabled": self.user_enabled,
+                "count": list(gc.get_count()), "threshold": list(gc.get_threshold()), "debug": gc.get_debug(),
+                "frozen": gc.get_freeze_count(), "objects": len(self.records.by_id)}
+
+    def names(self) -> list[str]:
+        bound = self.records.user_names()
+        return bound + [n for n in self.records.by_name if n not in bound]
+
+    # ------------------------------------------------------------ building the heap
+
+    def _check_new_name(self, name: str) -> None:
+        if name in self.records.user_names():
+            raise UserError(f"name {name!r} is already bound to a {kind_of(self.ns[name])}; "
+                            f"del it first or choose another name")
+        rec = self.records.by_name.get(name)
+        if rec is not None:
+            if self.records.fetch([rec]):
+                raise UserError(f"name {name!r} still belongs to an unbound object awaiting collection; "
+                                f"collect first or choose another name")
+            self.records.forget(rec, "freed")
+
+    def _item(self, item) -> tuple[str, object, bool]:
+        """(label, object, is a literal) for an item: a name's object, or an int or str value."""
+        if isinstance(item, Atom):
+            return str(item), item.value, True
+        return item, self.records.find(item), False
+
+    def alloc(self, name: str, kind: str, items: list, resurrect: bool = False) -> dict:
+        self._check_new_name(name)
+        if kind == "legacy":
+            raise UserError("the legacy kind needs the sim backend: a legacy finalizer (tp_del) is a C-level "
+                            "feature with no class to make one from Python")
+        if kind in ("int", "str") and items:
+            raise UserError(f"an {kind} holds no items")
+        if resurrect and kind != "finalizer":
+            raise UserError("--resurrect needs the finalizer kind")
+        resolved = [self._item(item) for item in items]
+        if kind == "set":
+            for label, obj, _ in resolved:
+                _check_hashable(obj, label)
+        attrs = list(dict.fromkeys(_attr_name(*item) for item in resolved)) if kind in INSTANCE_KINDS else []
+        with self.output.capturing():
+            before = _collections(gc.get_stats())
+            with self._acting():
+                obj = self._make(kind, name, resolved)
+                del resolved
+                self.ns[name] = obj
+            rec = self.records.register(name, obj)
+            rec.resurrect = resurrect
+            rec.attrs = attrs
+            fresh = _collections(gc.get_stats()) == before
+            info = self._describe(rec, obj, held=1, fresh=fresh)
+        return info
+
+    def _make(self, kind: str, name: str, items: list[tuple[str, object, bool]]) -> object:
+        values = [obj for _, obj, _ in items]
+        if kind == "list":
+            return values
+        if kind == "dict":
+            return {_dict_key(label, obj, literal): obj for label, obj, literal in items}
+        if kind == "set":
+            return set(values)
+        if kind == "tuple":
+            return tuple(values)
+        if kind in INSTANCE_KINDS:
+            inst = Object() if kind == "object" else Finalizer()
+            for label, obj, literal in items:
+                setattr(inst, _attr_name(label, obj, literal), obj)
+            return inst
+        self._seq += 1
+        if kind == "int":
+            return int(str(1000 + self._seq))  # made at run time: not one of the cached small ints
+        return "".join((name, " value"))  # made at run time: not interned
+
+    def weakref(self, name: str, target: str, with_callback: bool) -> dict:
+        self._check_new_name(name)
+        obj = self.records.find(target)
+        callback = self._weakref_callback(name) if with_callback else None
+        with self.output.capturing():
+            try:
+                with self._acting():
+                    wr = weakref.ref(obj, callback)
+                    self.ns[name] = wr
+            except TypeError as e:
+                raise UserError(str(e)) from None
+            del obj
+            rec = self.records.register(name, wr)
+            return self._describe(rec, wr, held=1, fresh=True)
+
+    def _weakref_callback(self, name: str) -> Callable:
+        output = self.output
+
+        def callback(ref):
+            output.event(f"weakref callback of {name} called: referent is dead")
+
+        return callback
+
+    def link(self, src: str, dst, key=None) -> dict:
+        s = self.records.find(src)
+        label, item, literal = self._item(dst)
+        _check_store(s, src, item, label, key)
+        with self.output.capturing():
+            with self._acting(snapshot=True):
+                where = _store(s, item, label, literal, key)
+            rec = self.records.by_id.get(id(s))
+            if rec is not None and kind_of(s) in INSTANCE_KINDS and where not in rec.attrs:
+                rec.attrs.append(where)
+            self.records.refresh(s)
+            del s
+            self._settle()  # storing under a dict key or attribute may have dropped an old value
+            count = None if literal else refcount(item)
+            del item
+        return {"src": src, "dst": label, "key": where, "refcount": count}
+
+    def unlink(self, src: str, dst) -> dict:
+        s = self.records.find(src)
+        label, item, literal = self._item(dst)
+        with self.output.capturing():
+            with self._acting(snapshot=True):
+                where = _remove(s, src, item, label, literal, self.records.by_id.get(id(s)))
+                self.records.refresh(s)
+                del s
+                count = 0 if literal else refcount(item)  # 0: this local was the last reference
+                del item
+            self._settle()
+            freed = list(self._freed_log)
+        return {"src": src, "dst": label, "key": where, "refcount": count, "freed": freed}
+
+    def delete(self, names: list[str]) -> dict:
+        bound = self.records.user_names()
+        for name in names:
+            if name not in bound:
+                self.records.find(name)  # raises for unknown or freed names
+                raise UserError(f"{name!r} is not bound (it is kept alive only by references)")
+        if len(set(names)) != len(names):
+            raise UserError("the same name twice in one del")
+        with self.output.capturing():
+            recs, left = [], {}  # left: refcount once the names are gone, for objects gcsh cannot look for
+            for name in names:
+                obj = self.ns[name]
+                rec = self.records.by_id.get(id(obj)) or self.records.register(name, obj)
+                self.records.refresh(obj)  # what it is made of now, to know it again unbound
+                left[rec.oid] = left.get(rec.oid, refcount(obj)) - 1
+                if rec not in recs:
+                    recs.append(rec)
+            del obj
+            with self._acting(snapshot=True):  # no iterator for one name: `del a` allocates nothing
+                if len(names) == 1:
+                    del self.ns[names[0]]
+                else:
+                    for name in names:
+                        del self.ns[name]
+            self._settle()
+            for rec in recs:  # a frozen list, say, is not found among the tracked objects
+                if rec.frozen and rec.wr is None and left[rec.oid] == 0 and rec.oid in self.records.by_id:
+                    self.records.forget(rec, "freed")
+                    self._freed_log.append(rec.name)
+            alive = self._refcounts([rec for rec in recs if rec.oid in self.records.by_id], left)
+        return {"freed": list(self._freed_log), "alive": alive}
+
+    def _refcounts(self, recs: list[Record], unseen: dict[int, int] | None = None) -> dict[str, int]:
+        """name -> refcount of each of RECS; UNSEEN gives those that cannot be looked for (frozen)."""
+        found = self.records.fetch(recs)
+        out = {}
+        for rec in recs:
+            obj = found.get(rec.oid)
+            if obj is not None:
+                out[rec.name] = refcount(obj) - 1  # -1: the `found` dict's reference
+            elif unseen is not None and rec.oid in unseen:
+                out[rec.name] = unseen[rec.oid]
+        return out
+
+    # ------------------------------------------------------------ collecting
+
+    def collect(self, generation: int, trace: bool = False) -> dict:
+        if trace:
+            raise UserError("collect --trace needs the sim backend: the real collector cannot be stopped "
+                            "between its phases (try 'snapshot', then 'backend sim')")
+        with self.output.capturing():
+            before = gc.get_stats()[generation]
+            start = time.perf_counter()
+            unreachable = gc.collect(generation)
+            self._after = gc.get_objects() if self.records.by_id else None  # before anything new
+            elapsed = time.perf_counter() - start
+            after = gc.get_stats()[generation]
+            counts = [after[k] - before[k] for k in ("collections", "collected", "uncollectable")]
+            for i, n in enumerate(counts):
+                self._manual[generation][i] += n
+            freed = self._settle()
+        return {"generation": generation, "unreachable": unreachable, "collected": counts[1],
+                "uncollectable": counts[2], "freed": freed, "elapsed": elapsed, "automatic": False}
+
+    def set_enabled(self, on: bool) -> None:
+        self.user_enabled = on  # applied during the user's actions (see _acting)
+
+    def isenabled(self) -> bool:
+        return self.user_enabled
+
+    def get_debug(self) -> int:
+        return gc.get_debug()
+
+    def set_debug(self, value: int) -> None:
+        gc.set_debug(value)
+
+    def get_threshold(self) -> list[int]:
+        return list(gc.get_threshold())
+
+    def set_threshold(self, values: list[int]) -> None:
+        try:
+            gc.set_threshold(*values)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise UserError(str(e)) from None
+
+    def get_count(self) -> list[int]:
+        return list(gc.get_count())
+
+    def get_stats(self) -> list[dict]:
+        return gc.get_stats()
+
+    def get_objects(self, generation: int | None) -> list[str]:
+        try:
+            tracked = gc.get_objects(generation)
+        except ValueError as e:
+            raise UserError(str(e)) from None
+        names = self._names_of(tracked)
+        own = self._own_count(tracked)
+        self._left_out = {"other": len(tracked) - len(names) - own, "gcsh": own}
+        return names
+
+    def _names_of(self, objs) -> list[str]:
+        by_id = self.records.by_id
+        out = []
+        for obj in objs:
+            rec = by_id.get(id(obj))
+            if rec is not None and rec.type_name == type_name(type(obj)):
+                out.append(rec.name)
+        return out
+
+    # ------------------------------------------------------------ looking at objects
+
+    def _label(self, obj: object) -> str:
+        name = self.records.name_of(obj)
+        return name if name is not None else describe(obj)
+
+    def _shown(self, found: list, temporaries: set[int]) -> list[str]:
+        """Labels of FOUND, leaving out (and counting) gcsh's own: the namespace that holds the
+        user's names, frames of gcsh's code, its other objects. TEMPORARIES, the containers
+        of the query itself, are not part of any heap: they are dropped without a count."""
+        shown, names, own = [], 0, 0
+        for obj in found:
+            if id(obj) in temporaries:
+                continue
+            if obj is self.ns:
+                names += 1
+            elif is_own_frame(obj) or self._is_own(obj):
+                own += 1
+            else:
+                shown.append(self._label(obj))
+        self._left_out = {"names": names, "gcsh": own}
+        return shown
+
+    def referrers(self, names: list[str]) -> list[str]:
+        targets = [self.records.find(n) for n in names]
+        with self.output.capturing():
+            found = gc.get_referrers(*targets)  # one scan of the heap for all of them
+            shown = self._shown(found, {id(targets)})
+            del found, targets
+        return shown
+
+    def referents(self, names: list[str]) -> list[str]:
+        targets = [self.records.find(n) for n in names]
+        return self._shown(gc.get_referents(*targets), set())
+
+    def left_out(self) -> dict:
+        return dict(self._left_out)
+
+    def is_tracked(self, name: str) -> bool:
+        return gc.is_tracked(self.records.find(name))
+
+    def is_finalized(self, name: str) -> bool:
+        return gc.is_finalized(self.records.find(name))
+
+    def freeze(self) -> int:
+        gc.freeze()
+        for rec in self.records.by_id.values():
+            rec.frozen = True
+        return gc.get_freeze_count()
+
+    def unfreeze(self) -> int:
+        n = gc.get_freeze_count()
+        gc.unfreeze()
+        for rec in self.records.by_id.values():
+            rec.frozen = False
+        return n
+
+    def freeze_count(self) -> int:
+        return gc.get_freeze_count()
+
+    def callbacks(self, on: bool | None) -> bool:
+        if on is not None and on != self.callbacks_on:
+            if on:
+                gc.callbacks.append(self._log_callback)
+            elif self._log_callback in gc.callbacks:
+                gc.callbacks.remove(self._log_callback)
+            self.callbacks_on = on
+        return self.callbacks_on
+
+    def _log_callback(self, phase: str, info: dict) -> None:
+        self.output.event(f"gc callback: {phase} {info}")
+
+    def garbage(self, clear: bool) -> list[str]:
+        names = [self._label(obj) for obj in gc.garbage]
+        if clear:
+            with self.output.capturing():
+                with self._acting(snapshot=True):
+                    del gc.garbage[:]
+                self._settle()
+        return names
+
+    # ------------------------------------------------------------ the whole heap
+
+    def _describe(self, rec: Record, obj: object, held: int, fresh: bool = False) -> dict:
+        """The simulator's describe_object for a real object. HELD: references the caller holds."""
+        if fresh:  # just made, and no collection since: it is where allocation puts it
+            generation = 0 if gc.is_tracked(obj) else "untracked"
+        else:
+            generation = generation_label(obj, self._generation_index())
+        return {"name": rec.name, "kind": rec.kind, "type": rec.type_name, "refcount": refcount(obj) - held,
+                "generation": generation, "tracked": gc.is_tracked(obj), "finalized": gc.is_finalized(obj),
+                "bound": id(obj) in self.records.bound_ids(), "address": hex(id(obj)),
+                "in_garbage": any(g is obj for g in gc.garbage)}
+
+    def _generation_index(self) -> dict[int, int]:
+        if self._generations is None:
+            self._generations = objects.generations()
+        return self._generations
+
+    def rows(self) -> list[dict]:
+        recs = self.records.alive()
+        found = self.records.fetch(recs)
+        rows = []
+        for rec in recs:
+            obj = found.get(rec.oid)
+            if obj is not None:
+                rows.append(self._describe(rec, obj, held=2))  # the `found` dict and this loop's variable
+        return rows
+
+    def reset(self) -> None:
+        with self.output.capturing(), self._acting():
+            for name in self.records.user_names():
+                del self.ns[name]
+            self.records.clear()
+
+    def view(self, names: list[str] | None = None):
+        from .heapview import build_view
+        with quiet():
+            return build_view(self, names)
+
+    # ------------------------------------------------------------ gcsh's own objects
+
+    def _own_ids(self) -> set[int]:
+        """gcsh's own objects, found once per command (see ownership.own_ids)."""
+        if self._own is None:
+            stop = set(self.records.by_id) | self.records.bound_ids()
+            with quiet():
+                self._own = own_ids([self, self.emit], stop)  # emit: the session, and the simulator beside
+        return self._own
+
+    def _is_own(self, obj: object) -> bool:
+        i = id(obj)
+        return (i in self.own_extra or i in self._own_ids()) and self.records.name_of(obj) is None
+
+    def _own_count(self, objs) -> int:
+        own = self._own_ids()
+        return sum(1 for obj in objs if id(obj) in own)
+
+    # ------------------------------------------------------------ live-only
+
+    def run_python(self, source: str) -> dict:
+        """`py STATEMENT` in the user's namespace; names it binds become the user's objects."""
+        with self.output.capturing():
+            try:
+                with self._acting(snapshot=True):
+                    printed, value = pyexec.execute(self.ns, source)
+            except pyexec.PythonError as e:
+                for line in e.printed:
+                    self.emit("event", line)
+                self.records.sync()
+                freed = self._settle(accept_changes=True)
+                raise UserError(e.message + (f" (freed: {', '.join(freed)})" if freed else "")) from None
+            renamed = self.records.sync()
+            for change in renamed:
+                self.emit("event", f"renamed {change}: the name now means a new object")
+            self._settle(accept_changes=True)
+        return {"statement": source, "output": printed, "value": value, "freed": list(self._freed_log)}
+
+    def types(self, limit: int) -> tuple[list[dict], int]:
+        """The most common types among tracked objects, and how many of gcsh's own were left out."""
+        with quiet():
+            counts, own = census.count_types(self._own_ids())
+        return census.most_common(counts, limit), own
+
+    def growth(self, limit: int) -> tuple[list[dict], int]:
+        """Types that have more objects than at the last call (all of them the first time)."""
+        with quiet():
+            counts, own = census.count_types(self._own_ids())
+        grown = census.growth(counts, self._census, limit)
+        self._census = counts
+        return grown, own
+
+    def snapshot(self, sim, names: list[str] | None) -> dict:
+        """Copy the live heap (or what NAMES reach) into the simulator SIM."""
+        from .tosim import copy_heap
+        for name in names or ():
+            self.records.find(name)  # unknown names fail before anything changes
+        with quiet():
+            return copy_heap(self, sim, names)
+
+    def _on_finalizer(self, obj: object) -> None:
+        rec = self.records.by_id.get(id(obj))
+        if rec is None:
+            return
+        name = rec.name
+        if rec.resurrect and name not in self.records.user_names():
+            self.ns[name] = obj
+            self.output.event(f"{name}.__del__() ran and stored {name} in a root: resurrected")
+        else:
+            self.output.event(f"{name}.__del__() ran")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _safe_point() -> None:
+    """A Python call: CPython 3.12+ runs a collection that an allocation scheduled at the next
+    such point, and this one is still inside the user's action."""
+
+
+def _collections(stats: list[dict]) -> tuple[int, ...]:
+    return tuple(entry["collections"] for entry in stats)
+
+
+def _dict_key(label: str, obj: object, literal: bool):
+    """A dict item's key, as the simulator picks it: the item's name, or a literal's value."""
+    return obj if literal else label
+
+
+def _attr_name(label: str, obj: object, literal: bool) -> str:
+    """An attribute's name, as the simulator picks it: the item's name, or v + a literal's value."""
+    return f"v{obj}" if literal else label.replace(".", "_")
+
+
+def _check_hashable(obj: object, label: str) -> None:
+    try:
+        hash(obj)
+    except TypeError as e:  # CPython names the unhashable type (a list inside a tuple, say)
+        raise UserError(f"{e} (a set cannot hold {label})") from None
+
+
+def _check_store(src: object, src_name: str, item: object, label: str, key) -> None:
+    """The error `_store` would raise, before anything changes."""
+    kind = kind_of(src)
+    if kind == "tuple":
+        raise UserError(f"'tuple' object does not support item assignment ({src_name} got its items at alloc)")
+    if type(src) not in CONTAINERS and kind not in INSTANCE_KINDS:
+        raise UserError(f"{src_name} is a {kind}, which cannot hold references")
+    if type(src) is set:
+        _check_hashable(item, label)
+    if kind in INSTANCE_KINDS and key is not None and not str(key).isidentifier():
+        raise UserError(f"attribute name must be an identifier, got {key!r}")
+
+
+def _store(src: object, item: object, label: str, literal: bool, key) -> str:
+    """SRC now references ITEM; returns the label of the new reference (as the simulator's)."""
+    if type(src) is list:
+        src.append(item)
+        return str(len(src) - 1)
+    if type(src) is set:
+        src.add(item)
+        return "member"
+    if type(src) is dict:
+        k = key if key is not None else _dict_key(label, item, literal)
+        src[k] = item
+        return k
+    name = str(key) if key is not None else _attr_name(label, item, literal)
+    setattr(src, name, item)
+    return name
+
+
+def _same(a: object, b: object, literal: bool) -> bool:
+    return a is b or literal and type(a) is type(b) and a == b
+
+
+def _remove(src: object, src_name: str, item: object, label: str, literal: bool, rec: Record | None) -> str:
+    """Drop SRC's first reference to ITEM (a literal: one equal to it); returns its label."""
+    if type(src) is list:
+        for i, x in enumerate(src):
+            if _same(x, item, literal):
+                del src[i]
+                return str(i)
+    elif type(src) is dict:
+        for k, v in src.items():
+            if _same(v, item, literal):
+                del src[k]
+                return k
+    elif type(src) is set:
+        if item in src:
+            src.discard(item)
+            return "member"
+    elif rec is not None:
+        for attr in rec.attrs:
+            if _same(getattr(src, attr, None), item, literal):
+                delattr(src, attr)
+                rec.attrs.remove(attr)
+                return attr
+        raise UserError(f"{src_name} does not reference {label} through an attribute gcsh set "
+                        f"(to remove another, use: py del {src_name}.ATTRIBUTE)")
+    raise UserError(f"{src_name} does not reference {label}")

@@ -1,0 +1,382 @@
+"""`snapshot [NAME...]`: a copy of the live heap in the simulator, to `del` and `collect` there.
+
+The copy holds what the names reach, or every tracked object of the interpreter but
+gcsh's own, with their types, references (in traversal order), refcounts and
+generations. References from objects that are not copied (frames, C globals,
+untracked containers, the objects left out) are what keeps an object alive from
+outside a collection: the copy gives them to one untracked list bound to the root
+`outside`, once per reference, so that refcounts stay the sum of the references
+and the copy collects as the original would. `del outside` drops them all.
+
+The columns of the simulated heap are filled in bulk (a million objects take
+about a second); `tests/test_live_snapshot.py` checks the result with the
+simulator's own invariants.
+
+What a copy cannot carry: values that are not objects of their own (ints, strs and
+other atoms a container holds) become literals; types, modules and code are left
+out of a copy by names; functions become plain objects with their references;
+weakrefs keep their referent only if it was copied too.
+"""
+
+from __future__ import annotations
+
+import gc
+import operator
+import sys
+import time
+import types
+import weakref
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate, chain, compress, repeat
+
+from ...commands.registry import Atom
+from ..sim.heap import PERMANENT, UNTRACKED
+from .idmap import index_of
+from .objects import HEAPTYPE, has_del, type_name
+from .ownership import describe
+
+OUTSIDE = "outside"
+HAVE_GC = 1 << 14  # Py_TPFLAGS_HAVE_GC
+IMMORTAL = 1 << 29  # a refcount above this is an immortal object's (3.12+): it can never be freed
+SKIP_ON_REACH = (type, types.ModuleType, types.CodeType)  # a copy by names stops at these
+
+
+@dataclass(frozen=True, eq=False)
+class Literal(Atom):
+    """A value that is not copied as an object of its own, shown as written. Equal only to
+    itself: two different objects may have the same description."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _refcount_overhead() -> int:
+    """What `map(sys.getrefcount, objs)` reports beyond the real count, besides the list itself."""
+    probe = [object() for _ in range(4)]
+    return min(map(sys.getrefcount, probe)) - 1
+
+
+def gather_all(backend) -> tuple[list, list]:
+    """Every tracked object of generations 0-2 but gcsh's own and gc.garbage itself, in list
+    order, then the user's objects the collector does not track."""
+    skip = set(backend._own_ids())
+    objs: list = []
+    gens: list = []
+    skip.update(map(id, (gc.garbage, skip, objs, gens)))  # gc.garbage becomes the copy's; the rest is this copying
+    for g in (0, 1, 2):
+        part = gc.get_objects(g)
+        objs.extend(compress(part, map(operator.not_, map(skip.__contains__, map(id, part)))))
+        gens.extend(repeat(g, len(objs) - len(gens)))
+        del part
+    seen = set(map(id, objs))
+    recs = [rec for rec in backend.records.alive() if rec.oid not in seen]
+    for obj in backend.records.fetch(recs).values():
+        objs.append(obj)
+        gens.append(UNTRACKED if not gc.is_tracked(obj) else PERMANENT)
+    return objs, gens
+
+
+def gather_reach(backend, names: list[str]) -> tuple[list, list]:
+    """What the named objects reach: containers, instances, functions and the user's values,
+    not types, modules, code nor the modules' namespaces."""
+    start = [backend.records.find(name) for name in names]
+    user = set(backend.records.by_id)
+    module_dicts = {id(vars(m)) for m in list(sys.modules.values()) if m is not None}
+    seen: set[int] = set()
+    objs: list = []
+    stack = start
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        objs.append(obj)
+        for ref in gc.get_referents(obj):
+            i = id(ref)
+            if i in seen or i in module_dicts or isinstance(ref, SKIP_ON_REACH):
+                continue
+            if i in user or gc.is_tracked(ref) or type(ref) in (dict, tuple):
+                stack.append(ref)
+    del start, stack
+    index = _generations_of(objs)
+    gens = [index.get(id(obj), UNTRACKED if not gc.is_tracked(obj) else PERMANENT) for obj in objs]
+    return objs, gens
+
+
+def _generations_of(objs: list) -> dict[int, int]:
+    wanted = set(map(id, objs))
+    out: dict[int, int] = {}
+    for g in (0, 1, 2):
+        for obj in gc.get_objects(g):
+            if id(obj) in wanted:
+                out[id(obj)] = g
+    return out
+
+
+LABELS = [str(i) for i in range(4096)]  # positional labels of references whose names are unknown
+
+
+def _labels(count: int) -> list[str]:
+    return LABELS[:count] if count <= len(LABELS) else [str(i) for i in range(count)]
+
+
+def sim_kind(tp: type) -> tuple[str, str | None]:
+    """(the simulator's kind for objects of type TP, the type's name when it is not the kind's)."""
+    name = type_name(tp)
+    if tp in (list, dict, set, tuple, int, str):
+        return tp.__name__, None
+    if tp is frozenset:
+        return "set", name
+    if tp is weakref.ref:
+        return "weakref", None
+    if not tp.__flags__ & HAVE_GC:
+        return name, None  # not a container: the simulator's kind is its type's name
+    if tp.__flags__ & HEAPTYPE and not issubclass(tp, type) and has_del(tp):
+        return "finalizer", name
+    return "object", name
+
+
+# How the references of each kind of object are read (codes, so that one pass picks them):
+SELF, VALUES, REFERENTS, NONE = 0, 1, 2, 3  # the object itself (list, tuple, set), a dict's values,
+# gc.get_referents (instances and other containers), nothing (weakrefs, atoms)
+
+
+def _read_code(kind: str, tp: type) -> int:
+    if kind in ("list", "tuple", "set"):
+        return SELF
+    if tp is dict:
+        return VALUES
+    if kind in ("object", "finalizer"):
+        return REFERENTS
+    return NONE
+
+
+def load(sim, objs: list, gens: list, names: dict[int, str], bound: dict[str, int]) -> dict:
+    """Fill SIM's heap (emptied first) with OBJS. NAMES: id -> user name; BOUND: name -> id of
+    the objects the user's root names hold. Returns what was copied, for the command's output.
+
+    The work is done a column at a time with C-level maps: per object, about what
+    gc.get_referents and a dict lookup per reference cost."""
+    n = len(objs)
+    raw = list(map(sys.getrefcount, objs))  # first, while `objs` is the only extra holder
+    overhead = _refcount_overhead() + 1  # + the `objs` list's own reference
+    types_col = list(map(type, objs))
+    kind_of = {tp: sim_kind(tp) for tp in set(types_col)}
+    kinds = list(map({tp: k for tp, (k, _) in kind_of.items()}.__getitem__, types_col))
+    shown = list(map({tp: t for tp, (_, t) in kind_of.items()}.__getitem__, types_col))
+    type_names = dict(compress(enumerate(shown), shown))
+    codes = list(map({tp: _read_code(k, tp) for tp, (k, _) in kind_of.items()}.__getitem__, types_col))
+    del types_col, shown
+    index = index_of(objs)
+    get = index.get
+    special = list(compress(range(n), codes))  # all but lists, tuples and sets (code SELF is 0)
+    weak = [i for i in special if kinds[i] == "weakref"]
+    for i in [get(id(objs[i].__callback__)) for i in weak if objs[i].__callback__ is not None]:
+        kinds[i], codes[i] = "function", NONE  # a callback: the simulator calls functions without references
+        type_names.pop(i, None)
+    reads = (None, dict.values, gc.get_referents, None)
+    raw_refs = [obj if code == SELF else (() if code == NONE else reads[code](obj)) for code, obj in zip(codes, objs)]
+    keys_col: list = [None] * n
+    for i in special:
+        code = codes[i]
+        if code == VALUES:
+            keys_col[i] = _dict_labels(objs[i])
+        elif code == REFERENTS:
+            keys_col[i] = _labels(len(raw_refs[i]))
+    refs_col, degree, literals = _convert(raw_refs, index)
+    del raw_refs
+    for i in special:
+        if codes[i] == NONE:
+            refs_col[i] = None
+    weak = [(i, get(id(objs[i]())), get(id(objs[i].__callback__)) if objs[i].__callback__ is not None else None)
+            for i in weak]
+    finalized = [i for i in special if kinds[i] == "finalizer" and gc.is_finalized(objs[i])]
+    dicts = _instance_dicts(sim, objs, kinds, refs_col, index, special)
+    garbage = [i for i in map(get, map(id, gc.garbage)) if i is not None]
+    roots = {name: get(oid) for name, oid in bound.items() if get(oid) is not None and names.get(oid) == name}
+    held = [cb for _, _, cb in weak if cb is not None] + garbage + list(roots.values())  # a weakref holds its callback
+    for i in held:
+        degree[i] += 1
+    names_col = _names(kinds, names, index)
+    del objs, index, codes
+    references = sum(degree)
+    refcnt, outside = _refcounts(raw, overhead, degree, n)
+    del raw
+
+    sim.reset()
+    _fill(sim.heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names)
+    heap = sim.heap
+    heap.roots.update(roots)
+    heap.garbage = garbage
+    heap.finalized.update(finalized)
+    heap.instance_dict.update(dicts)
+    weakrefable = _weakrefable()
+    for i, target, cb in weak:
+        if target is not None and heap.kind[target] in weakrefable:
+            heap.add_weakref(i, target, cb)
+        else:
+            heap.referent[i] = None  # its referent was not copied: as if it were gone
+            if cb is not None:
+                heap.refs[i], heap.keys[i], heap.callback[i] = [cb], ["__callback__"], cb
+    holder = _hold_outside(heap, outside, n)
+    heap.count[:] = list(gc.get_count())
+    heap.threshold[:] = list(gc.get_threshold())
+    heap.enabled = gc.isenabled()
+    heap.long_lived_total = len(heap.generations[2])
+    return {"objects": n, "references": references, "literals": len(literals),
+            "outside": len(outside), "outside_name": holder, "named": len(roots)}
+
+
+def _dict_labels(d: dict) -> list[str]:
+    keys = list(d)
+    if not all(map(isinstance, keys, repeat(str))):
+        keys = [k if type(k) is str else f"{describe(k)} #{i}" for i, k in enumerate(keys)]  # unique
+    return keys
+
+
+def _convert(raw_refs: list, index) -> tuple[list, list[int], dict]:
+    """Each object's references as ids of the copy (literals for what is not copied), and how
+    many references each id receives: one flat pass, cut back into lists by slicing."""
+    flat, degree, misses = index.convert(raw_refs)
+    ends = list(accumulate(map(len, raw_refs)))
+    literals: dict[int, Literal] = {}
+    listed: dict[int, list] = {}  # sets and dict views, made indexable when one of them holds a literal
+    for k in misses:
+        i = bisect_right(ends, k)
+        part = raw_refs[i]
+        if type(part) not in (list, tuple):
+            part = listed.get(i) or listed.setdefault(i, list(part))
+        x = part[k - (ends[i - 1] if i else 0)]
+        flat[k] = literals.get(id(x)) or _literal(x, literals)
+    refs_col = list(map(flat.__getitem__, map(slice, chain((0,), ends), ends)))
+    return refs_col, degree, literals
+
+
+def _refcounts(raw: list[int], overhead: int, degree: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Each copy's refcount (references inside the copy, plus those from outside), and the ids
+    the `outside` list must hold, once per reference from outside."""
+    external = list(map(operator.sub, map(operator.sub, raw, repeat(overhead, n)), degree))
+    outside: list[int] = []
+    for i in compress(range(n), external):
+        e = 1 if raw[i] > IMMORTAL else max(external[i], 0)  # immortal (3.12+): never freed; < 0: no real count
+        external[i] = e
+        outside.extend(repeat(i, e))
+    return list(map(operator.add, degree, external)), outside
+
+
+def _groups(gens: list) -> dict:
+    """Positions by generation marker: a range each when every marker comes in one run, as
+    `gather_all` makes them (C-level counting then), lists otherwise."""
+    runs, start = {}, 0
+    for marker in dict.fromkeys(gens):  # the markers, in order of first appearance
+        count = gens.count(marker)
+        if gens[start:start + count].count(marker) != count:
+            break
+        runs[marker] = range(start, start + count)
+        start += count
+    else:
+        return runs
+    groups: dict = {}
+    for i, marker in enumerate(gens):
+        groups.setdefault(marker, []).append(i)
+    return groups
+
+
+def _literal(obj: object, literals: dict[int, Literal]) -> Literal:
+    lit = literals.get(id(obj))
+    if lit is None:
+        if type(obj) is str and len(obj) <= 40 or type(obj) is int and -10**40 < obj < 10**40:
+            lit = Atom(obj)  # a value the simulator shows as Python writes it
+        else:
+            lit = Literal(describe(obj))
+        literals[id(obj)] = lit
+    return lit
+
+
+def _instance_dicts(sim, objs: list, kinds: list[str], refs_col: list, index, special: list[int]) -> dict[int, int]:
+    """3.10: an instance's separate __dict__, which the simulator must know (reading __dict__ is
+    safe there; from 3.11 on it would make CPython create one)."""
+    if not (sim.model.instance_dict and sys.version_info < (3, 11)):
+        return {}
+    out = {}
+    for i in (i for i in special if kinds[i] in ("object", "finalizer")):
+        refs = refs_col[i]
+        d = getattr(objs[i], "__dict__", None) if type(objs[i]).__flags__ & HEAPTYPE else None
+        if refs and d is not None and refs[0] == index.get(id(d)):
+            out[i] = refs[0]
+    return out
+
+
+def _names(kinds: list[str], names: dict[int, str], index) -> list[str]:
+    """Generated names (`_list12`), and the user's where there is one (once each)."""
+    short = {kind: kind.rpartition(".")[2] for kind in set(kinds)}
+    out = list(map("_{}{}".format, map(short.__getitem__, kinds), range(len(kinds))))
+    used = set()
+    for oid, name in names.items():
+        i = index.get(oid)
+        if i is not None and name not in used:
+            out[i] = name
+            used.add(name)
+    return out
+
+
+def _fill(heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names) -> None:
+    """The per-object columns, in bulk, and the generation lists in list order."""
+    n = len(kinds)
+    heap.kind.extend(kinds)
+    heap.refcnt.extend(refcnt)
+    heap.refs.extend(refs_col)
+    heap.keys.extend(keys_col)
+    heap.gen.extend(gens)
+    heap.name.extend(names_col)
+    heap.type_names.update(type_names)
+    heap.by_name.update(zip(names_col, range(n)))
+    for marker, members in _groups(gens).items():
+        if marker != UNTRACKED:
+            heap.generations[marker] = dict.fromkeys(members)
+    shared = getattr(heap, "shared_keys", None)
+    if shared is not None:  # 3.11+ instances visit their values in the order of these names
+        widest = max((len(k) for k in keys_col if k is not None), default=0)
+        for kind in ("object", "finalizer"):
+            shared[kind] = _labels(widest)
+
+
+def _hold_outside(heap, outside: list[int], n: int) -> str | None:
+    """One untracked list, bound to the root `outside`, holding every reference from outside."""
+    if not outside:
+        return None
+    name = OUTSIDE if OUTSIDE not in heap.by_name else f"{OUTSIDE}_{n}"
+    on_alloc, heap.on_alloc = heap.on_alloc, None  # its allocation must not start a collection
+    try:
+        holder = heap.new_object("list", name)
+    finally:
+        heap.on_alloc = on_alloc
+    heap.refs[holder] = outside
+    heap.bind(name, holder)
+    return name
+
+
+def _weakrefable() -> frozenset:
+    from ..sim.heap import WEAKREFABLE
+    return WEAKREFABLE
+
+
+def copy_heap(backend, sim, names: list[str] | None) -> dict:
+    """The `snapshot` command: gather, load, and say what was copied and how long it took."""
+    start = time.perf_counter()
+    from ..sim.models import default_model
+    model = default_model()
+    if sim.model.version != model:
+        sim.set_model(model)  # the copy is of this interpreter's heap: simulate this version
+    objs, gens = gather_reach(backend, names) if names else gather_all(backend)
+    user = {rec.oid: rec.name for rec in backend.records.by_id.values()}
+    bound = {name: id(backend.ns[name]) for name in backend.records.user_names()}
+    info = load(sim, objs, gens, user, bound)
+    info["seconds"] = time.perf_counter() - start
+    info["scope"] = "reach" if names else "all"
+    info["model"] = model
+    return info

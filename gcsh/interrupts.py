@@ -1,0 +1,151 @@
+"""Ctrl-C and SIGTERM never leave half a command behind.
+
+While a command runs, SIGINT raises KeyboardInterrupt at once only when the
+backend gave the runner a way to undo the command; the command is then undone
+(with further Ctrl-C held off) before the error is reported. A command that
+cannot be undone is never cut in half: Ctrl-C is remembered, the command runs
+to its end, and the run stops after it. Between commands Ctrl-C interrupts
+at once, as usual: the heap is consistent there.
+
+SIGTERM makes gcsh exit with status 143 through the normal path, so that
+every backend restores what it changed (`Session.close`); a second SIGTERM
+while it closes is ignored rather than cutting the restoring short.
+
+Handlers are installed only in the main thread, and only over Python's
+default handlers: an embedding program's own handlers are left alone.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+try:  # the C functions: `signal.signal`'s enum wrapping costs more than a small command itself
+    import _signal as _fast_signal
+except ImportError:  # pragma: no cover - other interpreters
+    _fast_signal = signal
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(SystemExit):
+    """SIGTERM arrived: leave through the normal exit path."""
+
+    def __init__(self) -> None:
+        super().__init__(EXIT_TERMINATED)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+class CommandInterrupts:
+    """SIGINT around the commands of one session."""
+
+    def __init__(self) -> None:
+        self.pending = False  # Ctrl-C arrived during a command that cannot be undone
+        self._undoable: list[bool] = []  # one entry per running (possibly nested) command
+
+    def _on_sigint(self, signum, frame) -> None:
+        if self._undoable and self._undoable[-1]:
+            self._undoable[-1] = False  # a second Ctrl-C while the command is undone waits
+            raise KeyboardInterrupt
+        if self._undoable:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    def command(self, undo: Callable[[], None] | None) -> "_Command":
+        """Context for one command: if it fails or is interrupted, it is undone first (when it can be)."""
+        return _Command(self, undo)
+
+    def take_pending(self) -> bool:
+        """Did Ctrl-C arrive during the command that just finished? (Clears it.)"""
+        pending, self.pending = self.pending, False
+        return pending
+
+    def _install(self):
+        """Install the handler; returns the handler to put back, or None if nothing was installed."""
+        if not _main_thread():
+            return None
+        current = _fast_signal.getsignal(signal.SIGINT)
+        if current is not signal.default_int_handler:
+            return None  # ours already (a nested command), or an embedding program's own
+        _fast_signal.signal(signal.SIGINT, self._on_sigint)
+        return current
+
+
+class _Command:
+    """One running command (a class rather than a generator: it runs around every command)."""
+
+    __slots__ = ("guard", "undo", "previous")
+
+    def __init__(self, guard: CommandInterrupts, undo: Callable[[], None] | None):
+        self.guard, self.undo = guard, undo
+
+    def __enter__(self) -> None:
+        guard = self.guard
+        self.previous = guard._install()
+        guard._undoable.append(self.undo is not None)
+        if guard.pending:
+            guard.pending = False  # Ctrl-C between the commands of a `source`d file: start none
+            self.__exit__(KeyboardInterrupt, None, None)
+            raise KeyboardInterrupt
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        guard = self.guard
+        try:
+            if kind is not None:
+                guard._undoable[-1] = False  # a second Ctrl-C while undoing waits
+                if self.undo is not None and issubclass(kind, (KeyboardInterrupt, Exception)):
+                    self.undo()
+        finally:
+            guard._undoable.pop()
+            if self.previous is not None:
+                _fast_signal.signal(signal.SIGINT, self.previous)
+        return False
+
+
+class Termination:
+    """SIGTERM for the whole of a gcsh run: `exits()` around the run, `closing()` around the cleanup."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self._raise = True
+
+    def _on_sigterm(self, signum, frame) -> None:
+        first = not self.received
+        self.received = True
+        if first and self._raise:
+            raise Terminated
+
+    @contextmanager
+    def exits(self) -> Iterator["Termination"]:
+        previous = None
+        if _main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            previous = signal.signal(signal.SIGTERM, self._on_sigterm)
+        try:
+            yield self
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    @contextmanager
+    def closing(self) -> Iterator[None]:
+        """Cleanup that neither SIGTERM nor Ctrl-C may cut short (they are remembered instead)."""
+        self._raise = False
+        held = _hold_sigint()
+        try:
+            yield
+        finally:
+            if held is not None:
+                signal.signal(signal.SIGINT, held)
+
+
+def _hold_sigint():
+    if not _main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)

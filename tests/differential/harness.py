@@ -1,0 +1,288 @@
+"""Differential testing: a gcsh program in the simulator against its Python twin on CPython.
+
+A program is a list of commands. Each runs in a sim `Session` of the chosen
+model; from what the simulator did (which key a link used, which index an
+unlink removed) it is translated into Python statements. After every command
+both sides are observed: the counts, generations 0-2 in list order, refcount,
+tracking and finalized state of every bound name, gc.garbage, the freeze
+count, finalizer / weakref-callback / gc-callback events, collect's return
+values and the collector's debug lines. The worker (worker.py) runs the
+Python side on the real interpreter.
+
+Observing CPython costs allocations (the tuple of gc.get_count(), the lists of
+gc.get_objects()); the same scratch allocations are made on the simulated
+heap (`Heap.scratch`), so that free lists and count0 stay in step.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gcsh.backends.sim.heap import PERMANENT
+from gcsh.runner import Session
+
+PYENV_VERSION = "3.11.7:3.10.13:3.12.1:3.13.0"
+WORKER = Path(__file__).with_name("worker.py")
+CALLBACK = 'lambda r: _rec.append("C") or _rec.append(_idn.get(id(r)))'
+
+
+# ---------------------------------------------------------------- programs
+
+
+@dataclass
+class Program:
+    model: str
+    lines: list[str] = field(default_factory=list)  # gcsh commands the simulator accepted
+    python: list[list[str]] = field(default_factory=list)  # their Python statements
+    names: list[str] = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # literal item -> Python global holding it
+    sim: list[dict] = field(default_factory=list)  # observations: baseline, then one per command
+
+    def source(self, threshold) -> str:
+        """The Python program: it first resets the collector (collect, freeze what exists, collect
+        again: the program's objects are then alone in generations 0-2, long_lived_total is 0 and
+        the free lists are empty), then runs each command, a safe point and an observation."""
+        body = ["gc.disable(); gc.set_threshold(%d, %d, %d)" % tuple(threshold),
+                "gc.collect(); gc.freeze(); gc.collect(); gc.enable()", "_m()"]
+        for stmts in self.python:
+            body += stmts + ["_sp()", "_m()"]
+        return "\n".join(body) + "\n"
+
+    def request(self, threshold) -> dict:
+        return {"source": self.source(threshold), "names": self.names,
+                "values": {v: k for k, v in self.values.items()}}
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+class SimRunner:
+    """Runs commands in the simulator and observes it the way worker.py observes CPython."""
+
+    def __init__(self, model: str):
+        self.out, self.err = io.StringIO(), io.StringIO()
+        self.session = Session(self.out, self.err, json_mode=True, model=model)
+        self.backend = self.session.sim
+        self.heap.journal = []
+        self.program = Program(model)
+        self.program.sim.append(self.observe([], [], []))
+
+    @property
+    def heap(self):
+        return self.backend.heap
+
+    def run(self, line: str, scratch=()) -> dict | None:
+        """Run one command; its JSON result, or None if the simulator refused it.
+        SCRATCH: what the Python call allocates and frees around the command (an argument tuple)."""
+        out_start, err_start = self.out.tell(), self.err.tell()
+        journal_start = len(self.heap.journal)
+        saved = dict(self.heap.free), list(self.heap.count)
+        self.heap.scratch(scratch)
+        ok = self.session.run_line(line)
+        if not ok:
+            self.heap.free, self.heap.count = saved
+        self.out.seek(out_start)
+        produced = self.out.read()
+        self.err.seek(err_start)
+        debug = self.err.read()
+        if not ok:
+            return None
+        result = json.loads(produced.splitlines()[-1])["result"]
+        events = self.heap.journal[journal_start:]
+        collected = [result["unreachable"]] if line.startswith("collect") else []
+        self.program.lines.append(line)
+        self.program.sim.append(self.observe(events, debug.splitlines(), collected))
+        return result
+
+    def observe(self, events, debug, collected) -> dict:
+        heap = self.heap
+        count = list(heap.count)
+        heap.scratch(["tuple3"])  # gc.get_count()'s result
+        gens = []
+        for g in range(3):
+            gens.append([heap.name[op] for op in heap.generations[g]])
+            heap.scratch(["list"])  # gc.get_objects(g)'s result
+        bound = {}
+        for name in self.program.names:
+            op = heap.roots.get(name)
+            if op is not None:
+                bound[name] = (heap.refcnt[op], heap.tracked(op), op in heap.finalized)
+        return {"count": count, "gens": gens, "bound": bound, "garbage": [heap.name[op] for op in heap.garbage],
+                "freeze": len(heap.generations[PERMANENT]), "events": [list(e) for e in events],
+                "debug": [normalize_sim_debug(line) for line in debug], "collect": collected}
+
+
+ELAPSED = re.compile(r"\d+\.\d{4}s elapsed")
+OBJECT_LINE = re.compile(r"^(gc: (?:un)?collectable <\S+) 0x[0-9a-f]+>(?:  # (\S+))?$")
+
+
+def normalize_sim_debug(line: str) -> str:
+    line = ELAPSED.sub("T.TTTTs elapsed", line)
+    m = OBJECT_LINE.match(line)
+    return f"{m.group(1)}> {m.group(2)}" if m else line
+
+
+# ---------------------------------------------------------------- CPython's side
+
+
+def parse_record(rec: list, err: str, names: list[str]) -> list[dict]:
+    """Turn worker.py's flat record into one observation per measurement."""
+    observations = []
+    registrations: list[tuple[int, int, str]] = []  # (stderr offset, id, name)
+    events, collected = [], []
+    err_pos = 0
+    i = 0
+
+    def take(n):
+        nonlocal i
+        items = rec[i:i + n]
+        i += n
+        return items
+
+    while i < len(rec):
+        tag = take(1)[0]
+        if tag == "R":
+            registrations.append(tuple(take(3)))
+        elif tag in ("D", "T", "C"):
+            events.append([tag, take(1)[0]])
+        elif tag == "G":
+            events.append(["G", *take(4)])
+        elif tag == "X":
+            collected.append(take(1)[0])
+        elif tag == "M":
+            count = take(3)
+            gens = []
+            for _ in range(3):
+                assert take(1)[0] == "g"
+                n = take(1)[0]
+                gens.append(take(n))
+            bound = {}
+            while rec[i] == "b":
+                _, name, refcnt, tracked, finalized = take(5)
+                bound[name] = (refcnt - 2, tracked, finalized)  # minus getrefcount's argument and a local
+            assert take(1)[0] == "z"
+            garbage = take(take(1)[0])
+            assert take(1)[0] == "f"
+            freeze = take(1)[0]
+            assert take(1)[0] == "e"
+            end = take(1)[0]
+            debug = [resolve_debug(line, offset, registrations)
+                     for offset, line in split_lines(err, err_pos, end)]
+            err_pos = end
+            observations.append({"count": count, "gens": gens, "bound": bound, "garbage": garbage,
+                                 "freeze": freeze, "events": events, "debug": debug, "collect": collected})
+            events, collected = [], []
+        else:
+            raise AssertionError(f"unexpected record token {tag!r} at {i - 1}")
+    if observations:
+        base = observations[0]["freeze"]  # what the worker froze to isolate the program
+        for obs in observations:
+            obs["freeze"] -= base
+            obs["debug"] = [re.sub(r"(permanent generation: )(\d+)", lambda m: m.group(1) + str(int(m.group(2)) - base),
+                                   line) for line in obs["debug"]]
+    return observations
+
+
+def split_lines(text: str, start: int, end: int):
+    pos = start
+    for line in text[start:end].splitlines(keepends=True):
+        yield pos, line.rstrip("\n")
+        pos += len(line)
+
+
+def resolve_debug(line: str, offset: int, registrations) -> str:
+    """CPython's `gc: collectable <T 0xADDR>` with the address replaced by the object's name."""
+    line = ELAPSED.sub("T.TTTTs elapsed", line)
+    m = re.match(r"^(gc: (?:un)?collectable <\S+) (0x[0-9a-f]+)>$", line)
+    if not m:
+        return line
+    address = int(m.group(2), 16)
+    name = "?"
+    for pos, ident, n in registrations:
+        if pos > offset:
+            break
+        if ident == address:
+            name = n
+    return f"{m.group(1)}> {name}"
+
+
+# ---------------------------------------------------------------- the interpreters
+
+
+def interpreter(version: str) -> str | None:
+    """The path of pythonVERSION (pyenv's shims need PYENV_VERSION), or None."""
+    exe = shutil.which(f"python{version}")
+    if exe is None:
+        return None
+    env = worker_env()
+    try:
+        p = subprocess.run([exe, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                           capture_output=True, text=True, env=env, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return exe if p.returncode == 0 and p.stdout.strip() == version else None
+
+
+def worker_env() -> dict:
+    env = dict(os.environ)
+    versions = [v for v in env.get("PYENV_VERSION", "").split(":") if v]
+    env["PYENV_VERSION"] = ":".join(versions + [v for v in PYENV_VERSION.split(":") if v not in versions])
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+class Worker:
+    """One long-lived interpreter that runs programs sent to it, one at a time."""
+
+    def __init__(self, exe: str):
+        self.proc = subprocess.Popen([exe, "-u", str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, env=worker_env())
+
+    def run(self, request: dict) -> dict:
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the worker died (exit status {self.proc.poll()})")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- comparing
+
+
+def compare(program: Program, worker: Worker, threshold) -> str | None:
+    """None if CPython did exactly what the simulator did, else a report of the first difference."""
+    reply = worker.run(program.request(threshold))
+    if reply["error"]:
+        return f"the Python program failed:\n{reply['error']}\n{explain(program)}"
+    real = parse_record(reply["rec"], reply["err"], program.names)
+    if len(real) != len(program.sim):
+        return f"{len(real)} observations from CPython, {len(program.sim)} from the simulator\n{explain(program)}"
+    for step, (sim, cpy) in enumerate(zip(program.sim, real)):
+        for key in sim:
+            if sim[key] != cpy[key]:
+                where = "at the start" if step == 0 else f"after command {step}: {program.lines[step - 1]}"
+                return (f"{key} differs {where}\n  simulator: {sim[key]}\n  CPython:   {cpy[key]}\n"
+                        f"{explain(program, step)}")
+    return None
+
+
+def explain(program: Program, upto: int | None = None) -> str:
+    lines = [f"model {program.model}; the program (gcsh, then Python):"]
+    for n, (line, stmts) in enumerate(zip(program.lines, program.python), 1):
+        mark = "  <--" if n == upto else ""
+        lines.append(f"  {n:3}. {line:<40} | {'; '.join(stmts)}{mark}")
+    return "\n".join(lines)

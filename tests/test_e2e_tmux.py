@@ -1,0 +1,119 @@
+"""The shell in a real terminal: tmux runs gcsh, we type, and read the screen."""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+# capture-pane drops trailing blanks, so patterns end at the last visible character
+TOOLBAR = re.compile(r"sim 3\.11 │ gc on │ gen0 (\d+)/700 .* │ (\d+) objects?$", re.M)
+
+
+class Tmux:
+    """One gcsh in its own tmux server (its own socket: nothing else's tmux is touched)."""
+
+    def __init__(self, tmp_path, command):
+        self.socket = f"gcsh-test-{os.getpid()}-{id(self)}"
+        env = {"GCSH_HISTFILE": str(tmp_path / "history"), "NO_COLOR": "",
+               "TERM": "xterm-256color"}
+        shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        shell = f"cd {shlex.quote(str(tmp_path))} && env {shell} {command}; echo EXITED $?; sleep 30"
+        self.tmux("new-session", "-d", "-x", "100", "-y", "30", shell)
+
+    def tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
+
+    def keys(self, *keys):
+        self.tmux("send-keys", *keys)
+
+    def screen(self, colours=False):
+        return self.tmux("capture-pane", "-p", *(["-e"] if colours else [])).stdout
+
+    def wait(self, pattern, timeout=20.0):
+        """Wait until PATTERN (a regex) is on the screen; return the match."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = re.search(pattern, self.screen(), re.M)
+            if found or time.monotonic() > deadline:
+                assert found, f"{pattern!r} never appeared on:\n{self.screen()}"
+                return found
+            time.sleep(0.05)
+
+    def objects(self):
+        return int(self.wait(TOOLBAR.pattern).group(2))
+
+    def close(self):
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    sessions = []
+
+    def start(args="--model 3.11"):
+        t = Tmux(tmp_path, f"{shlex.quote(sys.executable)} -m gcsh {args}")
+        sessions.append(t)
+        t.wait(r"^gcsh sim 3\.11>")
+        return t
+
+    yield start
+    for t in sessions:
+        t.close()
+
+
+def test_a_first_session(terminal):
+    t = terminal()
+    assert t.objects() == 0
+    t.keys("al")
+    t.wait(r"^ +alloc +create an object bound to a root name")  # the menu opens as you type
+    t.keys("Tab")
+    t.wait(r"^gcsh sim 3\.11> alloc\s*$")
+    t.keys(" a")
+    t.wait(r"^gcsh sim 3\.11> alloc a\s*$")
+    coloured = t.screen(colours=True)
+    assert re.search(r"\x1b\[[0-9;]*36m(\x1b\[[0-9;]*m)*alloc", coloured), coloured  # highlighted as a command
+    t.keys("Enter")
+    t.wait(r"^a: list, refcount 1, generation 0")
+    assert t.objects() == 1 and int(t.wait(TOOLBAR.pattern).group(1)) == 1
+    t.keys("link a a", "Enter")
+    t.wait(r"^a -> a \[0\]  \(a: refcount 2\)")
+    t.keys("del a", "Enter")
+    t.wait(r"^a: unbound, still alive \(refcount 1\)")
+    assert t.objects() == 1
+    t.keys("collect", "Enter")
+    t.wait(r"^collect\(2\): 1 unreachable \(1 collected, 0 uncollectable\)\s+^freed: a")
+    t.wait(r"│ 0 objects$")
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_ctrl_c_stops_a_running_command_and_the_shell_goes_on(terminal, tmp_path):
+    (tmp_path / "long.gcsh").write_text("#\n" * 1_000_000)  # a second or so of reading comments
+    t = terminal()
+    t.keys("source long.gcsh", "Enter")
+    t.wait(r"^gcsh sim 3\.11> source long\.gcsh\s+(?![\s\S]*gen0)")  # running: the toolbar is gone
+    t.keys("C-c")
+    t.wait(r"interrupted", timeout=60)  # undone, or stopped after the command: the runner decides
+    t.wait(r"^gcsh sim 3\.11>$")
+    t.keys("count", "Enter")
+    t.wait(r"^\(0, 0, 0\)")
+    t.keys("quit", "Enter")
+    t.wait(r"^EXITED 0")
+
+
+def test_unknown_commands_are_marked_and_reported(terminal):
+    t = terminal()
+    t.keys("bogus 1")
+    t.wait(r"^gcsh sim 3\.11> bogus 1")
+    assert re.search(r"\x1b\[[0-9;]*4[;m][^\n]*bogus", t.screen(colours=True))  # underlined
+    t.keys("Enter")
+    t.wait(r"<stdin>:1: error: unknown command 'bogus'")
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
