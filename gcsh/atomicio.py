@@ -17,13 +17,21 @@ import tempfile
 from .errors import UserError
 
 
-def write_atomically(path: str, data: bytes) -> None:
+def check_target(path: str) -> str:
+    """The directory PATH will be written in; a UserError if PATH cannot be a file there.
+    Call it before the work that produces the data, so that a mistyped path fails at once."""
     target = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(target))
     if target.endswith(("/", os.sep)) or os.path.isdir(target):
         raise UserError(f"{path}: is a directory")
     if not os.path.isdir(directory):
-        raise UserError(f"{path}: no such directory: {directory}")
+        raise UserError(f"{path}: no such directory")
+    return directory
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    target = os.fspath(path)
+    directory = check_target(path)
     mode = _mode_for(target)
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)[:64]}.", suffix=".tmp", dir=directory)

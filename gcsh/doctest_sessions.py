@@ -83,6 +83,8 @@ class Block:
         return LANGS[self.lang]
 
     def commands(self) -> list[str]:
+        if self.include:
+            return []
         return [line[len(self.prompt):] for line in self.lines if line.startswith(self.prompt)]
 
     @property

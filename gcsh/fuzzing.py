@@ -23,8 +23,8 @@ NAMES = ("a", "b", "c", "d", "e", "f")
 LEAVE_OUT = frozenset({"py", "backend", "snapshot", "types", "growth", "quit"})
 QUOTE_CHARS = "\"'"
 JUNK_WORDS = ("", "-", "--", "=", "x=", "1x", "a.b", "a..b", "é", "名前", "\\", "|", "+", "--no-such-option",
-              "9" * 30, "-" + "9" * 30, "9" * 5000, "700", "99999999999", "DEBUG_", "gc.", "\t", "a" * 300)
-INTS = ("0", "1", "2", "3", "-1", "5", "10", "+4", "007")  # small: bulk commands build what they are told
+              "9" * 30, "-" + "9" * 30, "9" * 5000, "10", "99999999999", "DEBUG_", "gc.", "\t", "a" * 300)
+INTS = ("0", "1", "2", "3", "-1", "+3", "003")  # small: bulk commands build what they are told
 PATHS = ("s.json", "session dir/é s.json", "missing.json", "nodir/x.json", ".", "good.gcsh", "loop.gcsh",
          "bad.gcsh", "bad.json", "out.dot", "out.txt", "session dir")
 KEYS = ("k", "x", "__dict__", "1", "key with space")

@@ -174,6 +174,7 @@ class Session:
         except KeyboardInterrupt:
             self._events = None
             self.interrupted = True
+            self.interrupts.take_pending()  # a second Ctrl-C while undoing is the same interruption
             undone = "; the heap is as it was before this command" if undo is not None else ""
             self.error(source, statement.line, "interrupted" + undone, None, word)
             return False

@@ -93,6 +93,9 @@ def test_cycle_png_svg_pdf_open_as_what_they_claim(session, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert "wrote" in s.out()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert png.stat().st_mode & 0o777 == 0o666 & ~mask  # not private: as any file the user makes
 
 
 @needs_dot

@@ -259,3 +259,10 @@ def test_a_closed_backend_refuses_to_come_back():
     backend.close()
     with pytest.raises(UserError):
         backend.resume()
+
+
+def test_a_failed_action_keeps_nothing_alive(gcsh):
+    r = gcsh("--backend", "live", "--json", "--keep-going", "-c",
+             "collect; alloc a; alloc b; link a a; del a; unlink b a; collect")
+    assert r.json[-2]["ok"] is False and "b does not reference a" in r.json[-2]["error"]
+    assert r.json[-1]["result"]["freed"] == ["a"]

@@ -1,6 +1,5 @@
 """gcsh.embed(): the shell inside a running program, with the caller's locals as names."""
 
-import gc
 import io
 import json
 import subprocess

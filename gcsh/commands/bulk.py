@@ -22,7 +22,7 @@ def _bulk(ctx):
 
 @command("chain", topic="heap", summary="build N lists, each referencing the next",
          args=(Arg("NAME", NEWNAME, "the root name of the first list"), Arg("N", INT, "how many lists")),
-         examples=("chain c 5", "chain c 100000; del c"), backends=("sim",), details=_NAMES)
+         examples=("chain c 5", "chain c 100000"), backends=("sim",), details=_NAMES)
 def chain(ctx, name, n):
     bulk, heap = _bulk(ctx)
     return _built(bulk.chain(heap, name, n), f"chain {name} -> {name}_1 -> …")
@@ -30,8 +30,9 @@ def chain(ctx, name, n):
 
 @command("ring", topic="heap", summary="build a cycle of N lists, each referencing the next",
          args=(Arg("NAME", NEWNAME, "the root name of the first list"), Arg("N", INT, "how many lists")),
-         examples=("ring r 4", "ring r 1000000; del r; collect"), backends=("sim",),
-         details="Like chain, and the last list references the first. " + _NAMES)
+         examples=("ring r 4", "ring r 1000000"), backends=("sim",),
+         details="Like chain, and the last list references the first: after `del NAME` the whole ring is "
+                 "garbage for the collector. " + _NAMES)
 def ring(ctx, name, n):
     bulk, heap = _bulk(ctx)
     return _built(bulk.chain(heap, name, n, closed=True), "ring")
@@ -52,7 +53,7 @@ def tree(ctx, name, depth, fanout):
          args=(Arg("NAME", NEWNAME, "the root name of a list holding one member of each ring"),
                Arg("COUNT", INT, "how many rings"),
                Arg("SIZE", INT, "lists per ring (default 2)", optional=True, default=2)),
-         examples=("rings k 3", "rings k 250000 4; del k; collect"), backends=("sim",),
+         examples=("rings k 3", "rings k 250000 4"), backends=("sim",),
          details="NAME holds the first member of each ring; the members are NAME_0, NAME_1, …, ring by "
                  "ring. `del NAME` leaves COUNT garbage cycles for the collector.")
 def rings(ctx, name, count, size):

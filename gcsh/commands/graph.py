@@ -6,6 +6,8 @@ changes the heap; the drawing, summarising and reasoning live in gcsh.render.
 
 from __future__ import annotations
 
+import os
+
 from ..errors import UserError
 from .registry import GEN, INT, NAME, PATH, Arg, Option, choice, command
 from .result import Result
@@ -51,6 +53,7 @@ def draw(ctx, names: list[str], output: str | None, depth: int | None, max_nodes
     _limits(depth, max_nodes)
     if output is not None:
         from ..render.files import check_target
+        output = os.path.expanduser(output)
         check_target(output)
     view = heap_view(ctx, names)
     small = summarise(view, max_nodes or (PICTURE_NODES if output else TEXT_NODES), depth)
@@ -277,6 +280,7 @@ def collect_with_frames(ctx, gen: int, directory: str, trace: bool) -> Result:
     if ctx.backend.name != "sim":
         raise UserError("collect --frames needs the sim backend (the live collector cannot be watched phase "
                         "by phase)")
+    directory = os.path.expanduser(directory)
     check_directory(Path(directory), create=True)
     before = heap_view(ctx)
     info = ctx.backend.collect(gen, True)

@@ -12,7 +12,7 @@ LIVE = ("live",)
 @command("py", topic="heap", summary="run a line of Python in the live namespace (its names are your roots)",
          args=(Arg("STATEMENT", PYTHON, "Python: the rest of the line, semicolons and # included"),),
          examples=("py import numpy as np", "py a = np.array([1, 2, 3])", "py x = []; x.append(x)",
-                   "py len(gc.get_objects())"),
+                   "py len(x)"),
          details="The statement runs in the namespace that holds the shell's names, so `alloc a` then "
                  "`py a.append(1)` changes the same list, and a name the statement binds is one of your "
                  "objects like any other: del, collect, referrers and graph know it. An expression shows "

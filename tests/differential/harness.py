@@ -44,13 +44,14 @@ class Program:
     names: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)  # literal item -> Python global holding it
     sim: list[dict] = field(default_factory=list)  # observations: baseline, then one per command
+    stats: list[dict] = field(default_factory=list)  # gc.get_stats() at the end
 
     def source(self, threshold) -> str:
         """The Python program: it first resets the collector (collect, freeze what exists, collect
         again: the program's objects are then alone in generations 0-2, long_lived_total is 0 and
         the free lists are empty), then runs each command, a safe point and an observation."""
         body = ["gc.disable(); gc.set_threshold(%d, %d, %d)" % tuple(threshold),
-                "gc.collect(); gc.freeze(); gc.collect(); gc.enable()", "_m()"]
+                "gc.collect(); gc.freeze(); _stats(); gc.collect(); gc.enable()", "_m()"]
         for stmts in self.python:
             body += stmts + ["_sp()", "_m()"]
         return "\n".join(body) + "\n"
@@ -99,6 +100,7 @@ class SimRunner:
         collected = [result["unreachable"]] if line.startswith("collect") else []
         self.program.lines.append(line)
         self.program.sim.append(self.observe(events, debug.splitlines(), collected))
+        self.program.stats = self.heap.stats
         return result
 
     def observe(self, events, debug, collected) -> dict:
@@ -136,7 +138,7 @@ def parse_record(rec: list, err: str, names: list[str]) -> list[dict]:
     """Turn worker.py's flat record into one observation per measurement."""
     observations = []
     registrations: list[tuple[int, int, str]] = []  # (stderr offset, id, name)
-    events, collected = [], []
+    events, collected, stats = [], [], []
     err_pos = 0
     i = 0
 
@@ -156,6 +158,8 @@ def parse_record(rec: list, err: str, names: list[str]) -> list[dict]:
             events.append(["G", *take(4)])
         elif tag == "X":
             collected.append(take(1)[0])
+        elif tag == "S":
+            stats.append(take(9))
         elif tag == "M":
             count = take(3)
             gens = []
@@ -181,6 +185,10 @@ def parse_record(rec: list, err: str, names: list[str]) -> list[dict]:
             events, collected = [], []
         else:
             raise AssertionError(f"unexpected record token {tag!r} at {i - 1}")
+    if len(stats) == 2:  # per generation since the program began (less the prologue's last collect)
+        delta = [b - a for a, b in zip(*stats)]
+        delta[6] -= 1
+        observations[-1]["stats"] = [delta[i:i + 3] for i in (0, 3, 6)]
     if observations:
         base = observations[0]["freeze"]  # what the worker froze to isolate the program
         for obs in observations:
@@ -271,6 +279,7 @@ def compare(program: Program, worker: Worker, threshold) -> str | None:
     real = parse_record(reply["rec"], reply["err"], program.names)
     if len(real) != len(program.sim):
         return f"{len(real)} observations from CPython, {len(program.sim)} from the simulator\n{explain(program)}"
+    program.sim[-1]["stats"] = [[e["collections"], e["collected"], e["uncollectable"]] for e in program.stats]
     for step, (sim, cpy) in enumerate(zip(program.sim, real)):
         for key in sim:
             if sim[key] != cpy[key]:

@@ -57,15 +57,20 @@ class Generator:
     # ------------------------------------------------------------ building a program
 
     # How often each command is drawn: mostly building cycles, dropping names and collecting.
-    WEIGHTS = {"alloc": 5, "link": 6, "ring": 3, "del": 4, "drop": 1, "collect": 5, "unlink": 1, "weakref": 2, "threshold": 1,
+    WEIGHTS = {"alloc": 5, "link": 6, "ring": 5, "del": 4, "drop": 1, "collect": 5, "unlink": 1, "weakref": 2, "threshold": 1,
                "enable": 1, "disable": 1, "flags": 1, "garbage": 1, "freeze": 1, "callbacks": 1}
 
     def build(self):
         n = self.draw(st.integers(1, self.max_commands))
         choices = [name for name, weight in self.WEIGHTS.items() for _ in range(weight)]
+        if self.draw(st.booleans()):  # small thresholds: automatic collections come into play
+            self.cmd_threshold()
         for _ in range(n):
             choice = "alloc" if len(self.heap.roots) < 2 else self.draw(st.sampled_from(choices))
             getattr(self, "cmd_" + choice)()
+        if self.draw(st.integers(0, 3)):  # most programs end by dropping their names and collecting
+            self.cmd_drop()
+            self.cmd_collect(2)
         return self.program
 
     def emit(self, line: str, translate, scratch=(), frees=False) -> dict | None:
@@ -265,13 +270,16 @@ class Generator:
     def cmd_drop(self):
         """Drop every name but one or two: what is left in cycles is garbage now."""
         names = self.bound()
+        if not names:
+            return
         keep = self.draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
         chosen = [n for n in names if n not in keep]
         if chosen:
             self.emit("del " + " ".join(chosen), lambda result: ["del " + ", ".join(chosen)], frees=True)
 
-    def cmd_collect(self):
-        g = self.draw(st.sampled_from([0, 0, 1, 2, 2]))
+    def cmd_collect(self, g=None):
+        if g is None:
+            g = self.draw(st.sampled_from([0, 0, 1, 2, 2]))
         self.emit(f"collect {g}", lambda result: ['_r = gc.collect(%d); _rec.append("X"); _rec.append(_r)' % g])
 
     def cmd_threshold(self):

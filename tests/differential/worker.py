@@ -56,6 +56,15 @@ def _gccb(phase, info):
     _rec.append("G"); _rec.append(phase); _rec.append(info["generation"])
     _rec.append(info["collected"]); _rec.append(info["uncollectable"])
 
+def _stats():
+    s = gc.get_stats()
+    _rec.append("S")
+    g = 0
+    while g < 3:
+        _rec.append(s[g]["collections"]); _rec.append(s[g]["collected"]); _rec.append(s[g]["uncollectable"])
+        g += 1
+    s = None
+
 def _m():
     en = gc.isenabled()
     gc.disable()
@@ -120,6 +129,7 @@ def warm_up(ns, code):
     ns["_reg"](dummy, "dummy")
     ns["_gccb"]("start", {"generation": 0, "collected": 0, "uncollectable": 0})
     ns["_m"]()
+    ns["_stats"]()
     target = ns["Object"]()
     ref = weakref.ref(target)
     for const in code.co_consts:
@@ -141,7 +151,9 @@ def run(program):
     error = None
     sys.stderr = ns["_err"]
     try:
-        exec(code, ns)  # its first line resets the collector (see PROLOGUE in harness.py)
+        exec(code, ns)  # its first line resets the collector (see Program.source in harness.py)
+        gc.disable()
+        ns["_stats"]()
     except BaseException:
         error = traceback.format_exc()
     finally:

@@ -28,13 +28,11 @@ from ...errors import UserError
 from ..base import Backend
 from . import census, objects, pyexec
 from .capture import Output
+from .containers import INSTANCE_KINDS, attr_name, check_hashable, check_store, dict_key, remove, store
 from .gcstate import GcSettings
 from .objects import FINALIZER_LISTENERS, Finalizer, Object, generation_label, kind_of, quiet, refcount, type_name
 from .ownership import describe, is_own_frame, own_ids
 from .records import Record, Records
-
-INSTANCE_KINDS = ("object", "finalizer")
-CONTAINERS = (list, dict, set)
 
 
 class LiveBackend(Backend):
@@ -130,12 +128,13 @@ class LiveBackend(Backend):
             _safe_point()
             self.user_enabled = gc.isenabled()
             gc.disable()
-            if snapshot and self.records.by_id:  # what is alive now, before gcsh makes objects of its own
-                self._after = gc.get_objects()  # (see Records.settle; _settle lets go of it)
+        if snapshot and self.records.by_id:  # what is alive now, before gcsh makes objects of its own
+            self._after = gc.get_objects()  # (see Records.settle; _settle lets go of it)
 
     # ------------------------------------------------------------ command boundaries
 
     def begin_command(self) -> None:
+        self._after = None  # never kept from one command to the next: it holds every object
         self._freed_log = []
         self._freed_at = {}
         self._generations = None
@@ -153,7 +152,7 @@ class LiveBackend(Backend):
     def end_command(self) -> list[dict]:
         stats = gc.get_stats()
         mark, self._stats_mark = self._stats_mark, stats
-        if mark is None:
+        if mark is None or self.original is None:  # left for the simulator: its collections are not ours
             return []
         automatic = []
         for g in range(3):
@@ -235,8 +234,8 @@ class LiveBackend(Backend):
         resolved = [self._item(item) for item in items]
         if kind == "set":
             for label, obj, _ in resolved:
-                _check_hashable(obj, label)
-        attrs = list(dict.fromkeys(_attr_name(*item) for item in resolved)) if kind in INSTANCE_KINDS else []
+                check_hashable(obj, label)
+        attrs = list(dict.fromkeys(attr_name(*item) for item in resolved)) if kind in INSTANCE_KINDS else []
         with self.output.capturing():
             before = _collections(gc.get_stats())
             with self._acting():
@@ -255,7 +254,7 @@ class LiveBackend(Backend):
         if kind == "list":
             return values
         if kind == "dict":
-            return {_dict_key(label, obj, literal): obj for label, obj, literal in items}
+            return {dict_key(label, obj, literal): obj for label, obj, literal in items}
         if kind == "set":
             return set(values)
         if kind == "tuple":
@@ -263,7 +262,7 @@ class LiveBackend(Backend):
         if kind in INSTANCE_KINDS:
             inst = Object() if kind == "object" else Finalizer()
             for label, obj, literal in items:
-                setattr(inst, _attr_name(label, obj, literal), obj)
+                setattr(inst, attr_name(label, obj, literal), obj)
             return inst
         self._seq += 1
         if kind == "int":
@@ -296,10 +295,10 @@ class LiveBackend(Backend):
     def link(self, src: str, dst, key=None) -> dict:
         s = self.records.find(src)
         label, item, literal = self._item(dst)
-        _check_store(s, src, item, label, key)
+        check_store(s, src, item, label, key)
         with self.output.capturing():
             with self._acting(snapshot=True):
-                where = _store(s, item, label, literal, key)
+                where = store(s, item, label, literal, key)
             rec = self.records.by_id.get(id(s))
             if rec is not None and kind_of(s) in INSTANCE_KINDS and where not in rec.attrs:
                 rec.attrs.append(where)
@@ -315,7 +314,7 @@ class LiveBackend(Backend):
         label, item, literal = self._item(dst)
         with self.output.capturing():
             with self._acting(snapshot=True):
-                where = _remove(s, src, item, label, literal, self.records.by_id.get(id(s)))
+                where = remove(s, src, item, label, literal, self.records.by_id.get(id(s)))
                 self.records.refresh(s)
                 del s
                 count = 0 if literal else refcount(item)  # 0: this local was the last reference
@@ -636,81 +635,3 @@ def _safe_point() -> None:
 
 def _collections(stats: list[dict]) -> tuple[int, ...]:
     return tuple(entry["collections"] for entry in stats)
-
-
-def _dict_key(label: str, obj: object, literal: bool):
-    """A dict item's key, as the simulator picks it: the item's name, or a literal's value."""
-    return obj if literal else label
-
-
-def _attr_name(label: str, obj: object, literal: bool) -> str:
-    """An attribute's name, as the simulator picks it: the item's name, or v + a literal's value."""
-    return f"v{obj}" if literal else label.replace(".", "_")
-
-
-def _check_hashable(obj: object, label: str) -> None:
-    try:
-        hash(obj)
-    except TypeError as e:  # CPython names the unhashable type (a list inside a tuple, say)
-        raise UserError(f"{e} (a set cannot hold {label})") from None
-
-
-def _check_store(src: object, src_name: str, item: object, label: str, key) -> None:
-    """The error `_store` would raise, before anything changes."""
-    kind = kind_of(src)
-    if kind == "tuple":
-        raise UserError(f"'tuple' object does not support item assignment ({src_name} got its items at alloc)")
-    if type(src) not in CONTAINERS and kind not in INSTANCE_KINDS:
-        raise UserError(f"{src_name} is a {kind}, which cannot hold references")
-    if type(src) is set:
-        _check_hashable(item, label)
-    if kind in INSTANCE_KINDS and key is not None and not str(key).isidentifier():
-        raise UserError(f"attribute name must be an identifier, got {key!r}")
-
-
-def _store(src: object, item: object, label: str, literal: bool, key) -> str:
-    """SRC now references ITEM; returns the label of the new reference (as the simulator's)."""
-    if type(src) is list:
-        src.append(item)
-        return str(len(src) - 1)
-    if type(src) is set:
-        src.add(item)
-        return "member"
-    if type(src) is dict:
-        k = key if key is not None else _dict_key(label, item, literal)
-        src[k] = item
-        return k
-    name = str(key) if key is not None else _attr_name(label, item, literal)
-    setattr(src, name, item)
-    return name
-
-
-def _same(a: object, b: object, literal: bool) -> bool:
-    return a is b or literal and type(a) is type(b) and a == b
-
-
-def _remove(src: object, src_name: str, item: object, label: str, literal: bool, rec: Record | None) -> str:
-    """Drop SRC's first reference to ITEM (a literal: one equal to it); returns its label."""
-    if type(src) is list:
-        for i, x in enumerate(src):
-            if _same(x, item, literal):
-                del src[i]
-                return str(i)
-    elif type(src) is dict:
-        for k, v in src.items():
-            if _same(v, item, literal):
-                del src[k]
-                return k
-    elif type(src) is set:
-        if item in src:
-            src.discard(item)
-            return "member"
-    elif rec is not None:
-        for attr in rec.attrs:
-            if _same(getattr(src, attr, None), item, literal):
-                delattr(src, attr)
-                rec.attrs.remove(attr)
-                return attr
-        raise UserError(f"{src_name} does not reference {label} through an attribute gcsh set "
-                        f"(to remove another, use: py del {src_name}.ATTRIBUTE)")
-    raise UserError(f"{src_name} does not reference {label}")

@@ -1,6 +1,6 @@
 """From object ids to positions in a copy of the heap, for millions of references at once.
 
-`index_of(objs)` gives an index with `get(id)` for single lookups and `convert(parts)` for
+`index_of(ids)` (the ids of the copy's objects, in order) gives an index with `get(id)` for single lookups and `convert(parts)` for
 all the references of all the objects: their positions (or -1 for an object outside the
 copy) and how many references each position receives. Above `NUMPY_FROM` objects it sorts
 the ids with numpy, when numpy is installed (an optional dependency, imported only here):
@@ -16,21 +16,21 @@ import operator
 NUMPY_FROM = 100_000
 
 
-def index_of(objs: list):
-    if len(objs) >= NUMPY_FROM:
+def index_of(ids: list[int]):
+    if len(ids) >= NUMPY_FROM:
         try:
             import numpy
         except ImportError:
             pass
         else:
-            return SortedIndex(numpy, objs)
-    return DictIndex(objs)
+            return SortedIndex(numpy, ids)
+    return DictIndex(ids)
 
 
 class DictIndex:
-    def __init__(self, objs: list):
-        self.n = len(objs)
-        self.positions = dict(zip(map(id, objs), range(self.n)))
+    def __init__(self, ids: list[int]):
+        self.n = len(ids)
+        self.positions = dict(zip(ids, range(self.n)))
 
     def get(self, oid: int) -> int | None:
         return self.positions.get(oid)
@@ -46,12 +46,12 @@ class DictIndex:
 
 
 class SortedIndex:
-    def __init__(self, np, objs: list):
+    def __init__(self, np, ids: list[int]):
         self.np = np
-        self.n = len(objs)
-        ids = np.fromiter(map(id, objs), dtype=np.int64, count=self.n)
-        self.order = np.argsort(ids, kind="stable")
-        self.sorted = ids[self.order]
+        self.n = len(ids)
+        array = np.array(ids, dtype=np.int64)
+        self.order = np.argsort(array, kind="stable")
+        self.sorted = array[self.order]
 
     def get(self, oid: int) -> int | None:
         k = int(self.np.searchsorted(self.sorted, oid))

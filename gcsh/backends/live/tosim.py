@@ -60,24 +60,29 @@ def _refcount_overhead() -> int:
     return min(map(sys.getrefcount, probe)) - 1
 
 
-def gather_all(backend) -> tuple[list, list]:
+def gather_all(backend) -> tuple[list, list, list]:
     """Every tracked object of generations 0-2 but gcsh's own and gc.garbage itself, in list
-    order, then the user's objects the collector does not track."""
+    order, then the user's objects the collector does not track; and their ids."""
     skip = set(backend._own_ids())
     objs: list = []
     gens: list = []
-    skip.update(map(id, (gc.garbage, skip, objs, gens)))  # gc.garbage becomes the copy's; the rest is this copying
+    ids: list = []
+    skip.update(map(id, (gc.garbage, skip, objs, gens, ids)))  # gc.garbage becomes the copy's; the rest is this copying
     for g in (0, 1, 2):
         part = gc.get_objects(g)
-        objs.extend(compress(part, map(operator.not_, map(skip.__contains__, map(id, part)))))
+        part_ids = list(map(id, part))
+        keep = list(map(operator.not_, map(skip.__contains__, part_ids)))
+        objs.extend(compress(part, keep))
+        ids.extend(compress(part_ids, keep))
         gens.extend(repeat(g, len(objs) - len(gens)))
-        del part
-    seen = set(map(id, objs))
+        del part, part_ids, keep
+    seen = set(ids)
     recs = [rec for rec in backend.records.alive() if rec.oid not in seen]
     for obj in backend.records.fetch(recs).values():
         objs.append(obj)
+        ids.append(id(obj))
         gens.append(UNTRACKED if not gc.is_tracked(obj) else PERMANENT)
-    return objs, gens
+    return objs, gens, ids
 
 
 def gather_reach(backend, names: list[str]) -> tuple[list, list]:
@@ -104,7 +109,7 @@ def gather_reach(backend, names: list[str]) -> tuple[list, list]:
     del start, stack
     index = _generations_of(objs)
     gens = [index.get(id(obj), UNTRACKED if not gc.is_tracked(obj) else PERMANENT) for obj in objs]
-    return objs, gens
+    return objs, gens, list(map(id, objs))
 
 
 def _generations_of(objs: list) -> dict[int, int]:
@@ -155,8 +160,8 @@ def _read_code(kind: str, tp: type) -> int:
     return NONE
 
 
-def load(sim, objs: list, gens: list, names: dict[int, str], bound: dict[str, int]) -> dict:
-    """Fill SIM's heap (emptied first) with OBJS. NAMES: id -> user name; BOUND: name -> id of
+def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bound: dict[str, int]) -> dict:
+    """Fill SIM's heap (emptied first) with OBJS (IDS: their ids). NAMES: id -> user name; BOUND: name -> id of
     the objects the user's root names hold. Returns what was copied, for the command's output.
 
     The work is done a column at a time with C-level maps: per object, about what
@@ -171,7 +176,7 @@ def load(sim, objs: list, gens: list, names: dict[int, str], bound: dict[str, in
     type_names = dict(compress(enumerate(shown), shown))
     codes = list(map({tp: _read_code(k, tp) for tp, (k, _) in kind_of.items()}.__getitem__, types_col))
     del types_col, shown
-    index = index_of(objs)
+    index = index_of(ids)
     get = index.get
     special = list(compress(range(n), codes))  # all but lists, tuples and sets (code SELF is 0)
     weak = [i for i in special if kinds[i] == "weakref"]
@@ -242,18 +247,31 @@ def _convert(raw_refs: list, index) -> tuple[list, list[int], dict]:
     """Each object's references as ids of the copy (literals for what is not copied), and how
     many references each id receives: one flat pass, cut back into lists by slicing."""
     flat, degree, misses = index.convert(raw_refs)
+    literals: dict[int, Atom] = {}
     ends = list(accumulate(map(len, raw_refs)))
-    literals: dict[int, Literal] = {}
-    listed: dict[int, list] = {}  # sets and dict views, made indexable when one of them holds a literal
-    for k in misses:
-        i = bisect_right(ends, k)
-        part = raw_refs[i]
-        if type(part) not in (list, tuple):
-            part = listed.get(i) or listed.setdefault(i, list(part))
-        x = part[k - (ends[i - 1] if i else 0)]
-        flat[k] = literals.get(id(x)) or _literal(x, literals)
+    if misses:  # what is not copied: one literal per object, put in place at C speed but the last step
+        missing = _at(raw_refs, ends, misses, len(flat))
+        ids = list(map(id, missing))
+        literals = {i: _literal(x) for i, x in dict(zip(ids, missing)).items()}
+        del missing
+        for k, lit in zip(misses, map(literals.__getitem__, ids)):
+            flat[k] = lit
     refs_col = list(map(flat.__getitem__, map(slice, chain((0,), ends), ends)))
     return refs_col, degree, literals
+
+
+def _at(parts: list, ends: list[int], offsets: list[int], total: int) -> list:
+    """The objects at these offsets of all the parts laid end to end (few: found one by one)."""
+    if len(offsets) * 8 > total:
+        return list(map(list(chain.from_iterable(parts)).__getitem__, offsets))
+    out, listed = [], {}
+    for k in offsets:
+        i = bisect_right(ends, k)
+        part = parts[i]
+        if type(part) not in (list, tuple):  # a set or a dict's values: listed once
+            part = listed[i] if i in listed else listed.setdefault(i, list(part))
+        out.append(part[k - (ends[i - 1] if i else 0)])
+    return out
 
 
 def _refcounts(raw: list[int], overhead: int, degree: list[int], n: int) -> tuple[list[int], list[int]]:
@@ -286,14 +304,17 @@ def _groups(gens: list) -> dict:
     return groups
 
 
-def _literal(obj: object, literals: dict[int, Literal]) -> Literal:
-    lit = literals.get(id(obj))
-    if lit is None:
-        if type(obj) is str and len(obj) <= 40 or type(obj) is int and -10**40 < obj < 10**40:
-            lit = Atom(obj)  # a value the simulator shows as Python writes it
-        else:
-            lit = Literal(describe(obj))
-        literals[id(obj)] = lit
+def _literal(obj: object) -> Atom:
+    """An int or str as the simulator writes values; anything else described, equal only to itself.
+    (Made without the dataclass's __init__: there may be a few hundred thousand of them.)"""
+    tp = type(obj)
+    if tp is str and len(obj) <= 40 or tp is int and -10**40 < obj < 10**40:
+        lit = object.__new__(Atom)
+    elif tp is str:  # the commonest literal of all: most of an interpreter's strs are long names, docs
+        lit, obj = object.__new__(Literal), repr(obj[:30]) + "…"
+    else:
+        lit, obj = object.__new__(Literal), describe(obj)
+    object.__setattr__(lit, "value", obj)
     return lit
 
 
@@ -313,8 +334,8 @@ def _instance_dicts(sim, objs: list, kinds: list[str], refs_col: list, index, sp
 
 def _names(kinds: list[str], names: dict[int, str], index) -> list[str]:
     """Generated names (`_list12`), and the user's where there is one (once each)."""
-    short = {kind: kind.rpartition(".")[2] for kind in set(kinds)}
-    out = list(map("_{}{}".format, map(short.__getitem__, kinds), range(len(kinds))))
+    prefix = {kind: "_" + kind.rpartition(".")[2] for kind in set(kinds)}
+    out = list(map(operator.concat, map(prefix.__getitem__, kinds), map(str, range(len(kinds)))))
     used = set()
     for oid, name in names.items():
         i = index.get(oid)
@@ -372,10 +393,10 @@ def copy_heap(backend, sim, names: list[str] | None) -> dict:
     model = default_model()
     if sim.model.version != model:
         sim.set_model(model)  # the copy is of this interpreter's heap: simulate this version
-    objs, gens = gather_reach(backend, names) if names else gather_all(backend)
+    objs, gens, ids = gather_reach(backend, names) if names else gather_all(backend)
     user = {rec.oid: rec.name for rec in backend.records.by_id.values()}
     bound = {name: id(backend.ns[name]) for name in backend.records.user_names()}
-    info = load(sim, objs, gens, user, bound)
+    info = load(sim, objs, gens, ids, user, bound)
     info["seconds"] = time.perf_counter() - start
     info["scope"] = "reach" if names else "all"
     info["model"] = model

@@ -217,7 +217,9 @@ class SimBackend(Backend):
             if isinstance(value, dict):
                 return {names[k]: v for k, v in value.items()}
             if isinstance(value, list):
-                return [names[op] for op in value]
+                return [names[op] if type(op) is int else convert(op) for op in value]
+            if isinstance(value, tuple):  # a step of the walk: (op, what[, by])
+                return [names[x] if type(x) is int else x for x in value]
             return value
 
         return [{"phase": phase, **{k: convert(v) for k, v in details.items()}} for phase, details in tracer.steps]

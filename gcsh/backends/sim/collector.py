@@ -64,13 +64,16 @@ def subtract_refs(heap: Heap, young: list[int], gc_refs: dict[int, int]) -> None
                     gc_refs[target] -= 1
 
 
-def move_unreachable(heap: Heap, young: list[int], gc_refs: dict[int, int]) -> tuple[list[int], dict[int, None]]:
+def move_unreachable(heap: Heap, young: list[int], gc_refs: dict[int, int],
+                     moves: list | None = None) -> tuple[list[int], dict[int, None]]:
     """Walk the list from head to tail: an object with gc_refs > 0 is reachable and makes
     what it references reachable (moving it back from `unreachable` to the young tail);
     one with gc_refs == 0 is tentatively moved to `unreachable`.
 
     Returns (reachable in their final list order, unreachable in theirs). `gc_refs`
     loses each object as it is scanned reachable (CPython clears its collecting flag).
+    MOVES, when given, gets each step of the walk for --trace: (op, "reachable"),
+    (op, "unreachable") or (target, "back", op): op's reference moved target back.
     """
     unreachable: dict[int, None] = {}
     reachable: list[int] = []
@@ -81,6 +84,8 @@ def move_unreachable(heap: Heap, young: list[int], gc_refs: dict[int, int]) -> t
         op = work[i]
         i += 1
         if gc_refs[op] > 0:
+            if moves is not None:
+                moves.append((op, "reachable"))
             for target in traverse(op):
                 refs = gc_refs.get(target)
                 if refs is None:
@@ -89,12 +94,16 @@ def move_unreachable(heap: Heap, young: list[int], gc_refs: dict[int, int]) -> t
                     del unreachable[target]
                     work.append(target)
                     gc_refs[target] = 1
+                    if moves is not None:
+                        moves.append((target, "back", op))
                 elif refs == 0:
                     gc_refs[target] = 1
             del gc_refs[op]
             reachable.append(op)
         else:
             unreachable[op] = None
+            if moves is not None:
+                moves.append((op, "unreachable"))
     return reachable, unreachable
 
 
@@ -108,9 +117,10 @@ def deduce_unreachable(heap: Heap, young: list[int], trace: Trace | None = None,
     subtract_refs(heap, young, gc_refs)
     if trace:
         trace("subtract_refs" + label, gc_refs=dict(gc_refs))
-    reachable, unreachable = move_unreachable(heap, young, gc_refs)
+    moves = [] if trace else None
+    reachable, unreachable = move_unreachable(heap, young, gc_refs, moves)
     if trace:
-        trace("move_unreachable" + label, reachable=list(reachable), unreachable=list(unreachable))
+        trace("move_unreachable" + label, reachable=list(reachable), unreachable=list(unreachable), moves=moves)
     return reachable, unreachable
 
 
@@ -318,8 +328,8 @@ def _collect_main(heap: Heap, g: int, report: Report, trace: Trace | None) -> No
 
     finalizers = move_legacy_finalizers(heap, unreachable)
     move_legacy_finalizer_reachable(heap, finalizers, unreachable)
-    if trace and finalizers:
-        trace("move_legacy_finalizers", uncollectable=list(finalizers))
+    if trace:
+        trace("move_legacy_finalizers", uncollectable=list(finalizers), unreachable=list(unreachable))
     report.unreachable_ids = list(unreachable)
     if heap.debug & DEBUG_COLLECTABLE:
         for op in unreachable:
@@ -330,11 +340,11 @@ def _collect_main(heap: Heap, g: int, report: Report, trace: Trace | None) -> No
     if trace and (cleared or called):
         trace("handle_weakrefs", cleared=cleared, called=called, freed=freed_wr)
     ran = finalize_garbage(heap, unreachable)
-    if trace and ran:
+    if trace:
         trace("finalize_garbage", finalized=ran)
     resurrected, final_unreachable = handle_resurrected_objects(heap, unreachable, old, trace)
-    if trace and resurrected:
-        trace("handle_resurrected_objects", resurrected=resurrected, to=old)
+    if trace and ran:
+        trace("handle_resurrected_objects", resurrected=resurrected, to=old, still=list(final_unreachable))
 
     report.collected += len(final_unreachable)
     before = len(heap.freed_log)
@@ -343,7 +353,13 @@ def _collect_main(heap: Heap, g: int, report: Report, trace: Trace | None) -> No
         trace("delete_garbage", garbage=final_unreachable, freed=heap.freed_log[before:],
               saved=bool(heap.debug & DEBUG_SAVEALL))
 
+    # clearing the garbage can free objects that only it referenced, legacy ones included:
+    # they drop off the finalizers list and are neither counted nor kept in gc.garbage
+    finalizers = [op for op in finalizers if heap.gen[op] == COLLECTING]
     report.uncollectable = len(finalizers)
+    if trace:
+        trace("result", collected=report.collected, final=len(final_unreachable), weakrefs=freed_wr,
+              uncollectable=list(finalizers), to=old, garbage=list(heap.garbage))
     if heap.debug & DEBUG_UNCOLLECTABLE:
         for op in finalizers:
             emit("debug", debug_line("uncollectable", heap, op))

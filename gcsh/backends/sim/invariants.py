@@ -80,10 +80,17 @@ def free_list_slots(heap: Heap) -> set[str]:
 
 
 def cyclic_garbage(heap: Heap) -> list[int]:
-    """Live objects that no root, gc.garbage entry or frozen object reaches: what a full
-    collection should have freed (frozen objects are outside every collection)."""
-    kept = reachable(heap, [*heap.roots.values(), *heap.garbage, *heap.generations[PERMANENT]])
+    """Live objects that a full collection should have freed: those nothing keeps alive from
+    outside the collector's view. Roots, gc.garbage, frozen objects and untracked objects all
+    count as outside (the collector never looks into the last two)."""
+    outside = [op for op in live_ids(heap) if heap.gen[op] in (PERMANENT, UNTRACKED)]
+    kept = reachable(heap, [*heap.roots.values(), *heap.garbage, *outside])
     return [op for op in live_ids(heap) if op not in kept]
+
+
+def _who(heap: Heap, op: int) -> str:
+    """An object as messages name it: its name, or its id when its slot has none."""
+    return heap.name[op] if 0 <= op < size(heap) and heap.name[op] else f"id {op}"
 
 
 def _hashable(x):
@@ -157,7 +164,7 @@ def _references(heap: Heap) -> list[str]:
             if not 0 <= x < n:
                 out.append(f"{heap.name[op]} refers to an unknown id {x}")
             elif is_freed(heap, x):
-                out.append(f"{heap.name[op]} refers to freed object {heap.name[x]}")
+                out.append(f"{heap.name[op]} refers to freed object {_who(heap, x)}")
             elif kind == "set" and heap.kind[x] in UNHASHABLE:
                 out.append(f"set {heap.name[op]} holds unhashable {heap.name[x]}")
         if kind == "set" and len(set(map(_hashable, refs or ()))) != len(refs or ()):
@@ -205,7 +212,7 @@ def _weakrefs(heap: Heap) -> list[str]:
     for target, wrs in heap.weakrefs.items():
         listed.update(wrs)
         if target not in live or heap.kind[target] not in WEAKREFABLE:
-            out.append(f"weakrefs listed for {target}, which cannot be weakly referenced now")
+            out.append(f"weakrefs listed for {_who(heap, target)}, which cannot be weakly referenced now")
         out.extend(f"weakref {heap.name[wr]} is listed for {target} but refers elsewhere"
                    for wr in wrs if heap.referent.get(wr) != target)
     for wr, target in heap.referent.items():
@@ -244,9 +251,9 @@ def _class_tables(heap: Heap) -> list[str]:
 
 def _flags(heap: Heap) -> list[str]:
     live = set(live_ids(heap))
-    out = [f"finalized object {op} is not a live finalizer" for op in heap.finalized
+    out = [f"finalized object {_who(heap, op)} is not a live finalizer" for op in heap.finalized
            if op not in live or heap.kind[op] not in ("finalizer", "legacy")]
-    out += [f"resurrecting object {op} is not a live finalizer" for op in heap.resurrects
+    out += [f"resurrecting object {_who(heap, op)} is not a live finalizer" for op in heap.resurrects
             if op not in live or heap.kind[op] != "finalizer"]
     return out
 

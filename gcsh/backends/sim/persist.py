@@ -21,7 +21,7 @@ import os
 import stat
 
 from ...commands.registry import NAME_RE, Atom
-from ...atomicio import write_atomically
+from ...atomicio import check_target, write_atomically
 from ...errors import UserError
 from ...syntax import MAX_LINE
 from . import invariants
@@ -119,7 +119,8 @@ def to_text(heap: Heap) -> str:
 
 
 def read_file(path: str) -> bytes:
-    """A session file's bytes; refuses what is not a regular file or is too large, without hanging."""
+    """A session file's bytes; refuses what is not a regular file or is too large, without hanging
+    (O_NONBLOCK: opening a FIFO does not wait for a writer)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -129,7 +130,7 @@ def read_file(path: str) -> bytes:
         raise UserError(f"{path}: is a directory") from None
     except OSError as e:
         raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise UserError(f"{path}: is a directory")
@@ -138,13 +139,20 @@ def read_file(path: str) -> bytes:
         if info.st_size > MAX_FILE_BYTES:
             raise UserError(f"{path}: too large for a session file ({info.st_size} bytes; "
                             f"the limit is {MAX_FILE_BYTES})")
-        try:
-            data = f.read(MAX_FILE_BYTES + 1)
-        except OSError as e:
-            raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
-    if len(data) > MAX_FILE_BYTES:
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as e:
+        raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
         raise UserError(f"{path}: too large for a session file (over {MAX_FILE_BYTES} bytes)")
-    return data
+    return b"".join(chunks)
 
 
 def parse(data: bytes) -> dict:
@@ -301,7 +309,7 @@ def _load_names(r: "_Reader", heap: Heap, doc: dict) -> None:
         name, why = r.pair(pair, f"freed_names[{j}]")
         if type(name) is not str or not NAME_RE.match(name) or len(name) > MAX_LINE:
             raise Invalid(f"freed_names[{j}][0]", f"not a valid name: {_short(name)}")
-        heap.freed_names[name] = r.line({"why": why}, "why", f"freed_names[{j}]")
+        heap.freed_names[name] = r.line(why, f"freed_names[{j}][1]")
     if len(heap.freed_names) > MAX_IDS:
         raise Invalid("freed_names", f"more than {MAX_IDS} names")
 
@@ -330,7 +338,7 @@ def _load_weakrefs(r: "_Reader", heap: Heap, doc: dict) -> None:
     for j, pair in enumerate(r.field(doc, "type_names", list, "")):
         op, name = r.pair(pair, f"type_names[{j}]")
         op = r.id_of(op, f"type_names[{j}][0]", heap)
-        heap.type_names[op] = r.line({"name": name}, "name", f"type_names[{j}]")
+        heap.type_names[op] = r.line(name, f"type_names[{j}][1]")
     for j, pair in enumerate(r.field(doc, "shared_keys", list, "")):
         kind, names = r.pair(pair, f"shared_keys[{j}]")
         heap.shared_keys[r.expect(kind, str, f"shared_keys[{j}][0]")] = [
@@ -406,11 +414,10 @@ class _Reader:
             raise Invalid(f"{where}.{key}", f"a string of {len(value)} characters is longer than gcsh makes")
         return value
 
-    def line(self, record: dict, key: str, where: str) -> str:
+    def line(self, value, where: str) -> str:
         """A short line of printable text (it may appear in messages)."""
-        value = self.field(record, key, str, where)
-        if len(value) > 200 or not value.isprintable():
-            raise Invalid(f"{where}.{key}", "expected a short line of printable text")
+        if type(value) is not str or len(value) > 200 or not value.isprintable():
+            raise Invalid(where, "expected a short line of printable text")
         return value
 
     def name(self, record: dict, key: str, where: str) -> str:
@@ -456,6 +463,7 @@ def save(backend, path: str) -> dict:
     if invariants.size(heap) > MAX_IDS:
         raise UserError(f"this session has made {invariants.size(heap)} objects; a session file holds at most "
                         f"{MAX_IDS} (reset, or save earlier)")
+    check_target(path)  # before the work: a mistyped path fails at once
     data = to_text(heap).encode("ascii")
     write_atomically(path, data)
     return {"file": path, "objects": len(heap.by_name), "model": heap.model.version, "version": VERSION,

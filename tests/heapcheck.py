@@ -1,0 +1,58 @@
+"""Shared by the reliability tests: sessions with captured output, and heap snapshots.
+
+A snapshot is the session file's JSON object (`persist.dump`): everything the
+simulator keeps, so two equal snapshots mean two heaps nobody can tell apart.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+from gcsh.backends.sim import invariants, persist
+from gcsh.runner import Session
+
+MODELS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+
+
+class Captured(io.StringIO):
+    def lines(self) -> list[str]:
+        return self.getvalue().splitlines()
+
+
+def session(model: str = "3.11", **options) -> Session:
+    options.setdefault("keep_going", True)
+    s = Session(Captured(), Captured(), model=model, **options)
+    return s
+
+
+def snapshot(s: Session) -> str:
+    return json.dumps(persist.dump(s.sim.heap), sort_keys=True)
+
+
+def sound(s: Session) -> list[str]:
+    return invariants.problems(s.sim.heap)
+
+
+def run(s: Session, text: str) -> tuple[bool, list[str]]:
+    """Run TEXT; (did every statement succeed, the new stderr lines)."""
+    seen = len(s.stderr.lines())
+    ok = s.run_text(text, "<test>")
+    return ok, s.stderr.lines()[seen:]
+
+
+# A heap with something of everything: cycles, a finalizer that resurrects, weak references with
+# and without callbacks, a legacy finalizer in gc.garbage, frozen objects, an untracked dict.
+RICH = """\
+alloc a object; alloc b finalizer --resurrect; link a b; link b a
+weakref w a --callback; weakref v b
+alloc t tuple a 1 "x"; alloc d dict; link d t
+alloc g legacy; link g g
+alloc l list 1 2; alloc s set; link s t
+alloc f finalizer; link f f
+del a b g t f; collect
+alloc p; alloc q; link p q; link q p; freeze; del p q
+alloc r; alloc r2 dict r; link r r2; del r
+alloc m; link m m; del m
+threshold 900 12 11; flags DEBUG_UNCOLLECTABLE; callbacks on
+"""
