@@ -71,11 +71,13 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
             print("gcsh: interrupted", file=stderr)
             status = EXIT_INTERRUPTED
         except Terminated:
-            print("gcsh: terminated", file=stderr)
             status = EXIT_TERMINATED
         finally:
-            with termination.closing():
-                session.close()
+            termination.closing = True  # first, before any call: a late SIGTERM is only remembered now
+            termination.close(session)  # every backend restores what it changed
+    if termination.received:  # during the run, or as it was ending
+        print("gcsh: terminated", file=stderr)
+        status = EXIT_TERMINATED
     return status
 
 

@@ -8,8 +8,9 @@ to its end, and the run stops after it. Between commands Ctrl-C interrupts
 at once, as usual: the heap is consistent there.
 
 SIGTERM makes gcsh exit with status 143 through the normal path, so that
-every backend restores what it changed (`Session.close`); a second SIGTERM
-while it closes is ignored rather than cutting the restoring short.
+every backend restores what it changed (`Session.close`); a SIGTERM or a
+Ctrl-C while it closes is remembered or ignored rather than cutting the
+restoring short.
 
 Handlers are installed only in the main thread, and only over Python's
 default handlers: an embedding program's own handlers are left alone.
@@ -19,13 +20,13 @@ from __future__ import annotations
 
 import signal
 import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 try:  # the C functions: `signal.signal`'s enum wrapping costs more than a small command itself
     import _signal as _fast_signal
-except ImportError:  # pragma: no cover - other interpreters
+except ImportError:  # other interpreters
     _fast_signal = signal
-from contextlib import contextmanager
-from typing import Callable, Iterator
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -58,9 +59,10 @@ class CommandInterrupts:
             return
         raise KeyboardInterrupt
 
-    def command(self, undo: Callable[[], None] | None) -> "_Command":
-        """Context for one command: if it fails or is interrupted, it is undone first (when it can be)."""
-        return _Command(self, undo)
+    def command(self, checkpoint: Callable[[], Callable[[], None] | None]) -> "_Command":
+        """Context for one command. CHECKPOINT is called first (with Ctrl-C held off) and returns
+        the command's undo, or None; if the command fails or is interrupted it is undone."""
+        return _Command(self, checkpoint)
 
     def take_pending(self) -> bool:
         """Did Ctrl-C arrive during the command that just finished? (Clears it.)"""
@@ -81,19 +83,29 @@ class CommandInterrupts:
 class _Command:
     """One running command (a class rather than a generator: it runs around every command)."""
 
-    __slots__ = ("guard", "undo", "previous")
+    __slots__ = ("guard", "checkpoint", "undo", "previous")
 
-    def __init__(self, guard: CommandInterrupts, undo: Callable[[], None] | None):
-        self.guard, self.undo = guard, undo
+    def __init__(self, guard: CommandInterrupts, checkpoint: Callable[[], Callable[[], None] | None]):
+        self.guard, self.checkpoint, self.undo = guard, checkpoint, None
 
-    def __enter__(self) -> None:
+    @property
+    def undoable(self) -> bool:
+        return self.undo is not None
+
+    def __enter__(self) -> "_Command":
         guard = self.guard
         self.previous = guard._install()
-        guard._undoable.append(self.undo is not None)
-        if guard.pending:
-            guard.pending = False  # Ctrl-C between the commands of a `source`d file: start none
-            self.__exit__(KeyboardInterrupt, None, None)
-            raise KeyboardInterrupt
+        guard._undoable.append(False)  # Ctrl-C while the checkpoint is taken waits for it
+        try:
+            self.undo = self.checkpoint()
+            guard._undoable[-1] = self.undo is not None
+            if guard.pending:  # Ctrl-C while the checkpoint was taken, or between the commands of
+                guard.pending = False  # a `source`d file: the command does not start
+                raise KeyboardInterrupt
+        except BaseException as e:
+            self.__exit__(type(e), e, None)
+            raise
+        return self
 
     def __exit__(self, kind, error, traceback) -> bool:
         guard = self.guard
@@ -110,16 +122,17 @@ class _Command:
 
 
 class Termination:
-    """SIGTERM for the whole of a gcsh run: `exits()` around the run, `closing()` around the cleanup."""
+    """SIGTERM for the whole of a gcsh run: `exits()` around the run; when the run ends, set
+    `closing` (an attribute store: Python runs no signal handler before it) and call `close`."""
 
     def __init__(self) -> None:
         self.received = False
-        self._raise = True
+        self.closing = False
 
     def _on_sigterm(self, signum, frame) -> None:
         first = not self.received
         self.received = True
-        if first and self._raise:
+        if first and not self.closing:
             raise Terminated
 
     @contextmanager
@@ -133,19 +146,14 @@ class Termination:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
 
-    @contextmanager
-    def closing(self) -> Iterator[None]:
-        """Cleanup that neither SIGTERM nor Ctrl-C may cut short (they are remembered instead)."""
-        self._raise = False
-        held = _hold_sigint()
+    def close(self, session) -> None:
+        """Close the session with Ctrl-C ignored: restoring what gcsh changed is never cut short."""
+        self.closing = True
+        held = None
+        if _main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            held = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            yield
+            session.close()
         finally:
             if held is not None:
                 signal.signal(signal.SIGINT, held)
-
-
-def _hold_sigint():
-    if not _main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        return None
-    return signal.signal(signal.SIGINT, signal.SIG_IGN)

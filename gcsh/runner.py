@@ -153,14 +153,15 @@ class Session:
             print(f"gcsh> {statement.text}", file=self.stdout)
         self._events = [] if self.json_mode else None
         backend = self.backend
-        undo = None
+        guard = None
         try:
             inv = parse_statement(statement)
             if backend.name not in inv.command.backends:
                 raise UserError(f"{inv.command.name} is only available in the {'/'.join(inv.command.backends)} "
                                 f"backend (now: {backend.name})")
-            undo = backend.checkpoint(inv.command.name, len(statement.words))
-            with self.interrupts.command(undo):  # undoes the command if it fails or is interrupted
+            name, words = inv.command.name, len(statement.words)
+            guard = self.interrupts.command(lambda: backend.checkpoint(name, words))
+            with guard:  # undoes the command if it fails or is interrupted
                 backend.begin_command()
                 result = inv.command.handler(Context(self, backend, inv.word), **inv.args)
                 automatic = backend.end_command()
@@ -175,7 +176,7 @@ class Session:
             self._events = None
             self.interrupted = True
             self.interrupts.take_pending()  # a second Ctrl-C while undoing is the same interruption
-            undone = "; the heap is as it was before this command" if undo is not None else ""
+            undone = "; the heap is as it was before this command" if guard and guard.undoable else ""
             self.error(source, statement.line, "interrupted" + undone, None, word)
             return False
         events, self._events = self._events, None

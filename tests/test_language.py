@@ -98,5 +98,5 @@ def test_every_command_is_documented_and_its_examples_parse():
     for cmd in all_commands():
         assert cmd.summary and cmd.examples, cmd.name
         for example in cmd.examples:
-            for statement in split_line(example):
-                assert parse_statement(statement).command is cmd, example
+            first, *rest = [parse_statement(statement) for statement in split_line(example)]
+            assert first.command is cmd, example

@@ -32,6 +32,7 @@ class HeapMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.s = None
+        self.heap = None
         self.freed: dict[int, tuple[str, str]] = {}  # id -> (kind, name) when it was freed
         self.commands = 0
 
@@ -92,7 +93,7 @@ class HeapMachine(RuleBasedStateMachine):
         self.do(f"flags {flag}")
 
     @rule(word=st.sampled_from(["enable", "disable", "freeze", "unfreeze", "garbage clear", "garbage",
-                                "callbacks on", "callbacks off", "count", "stats", "objects", "heap", "sccs"]))
+                                "callbacks on", "callbacks off", "count", "stats", "objects", "heap", "cycles"]))
     def plain(self, word):
         self.do(word)
 
@@ -126,8 +127,8 @@ class HeapMachine(RuleBasedStateMachine):
         if self.s is None:
             return
         heap = self.s.sim.heap
-        if len(heap.kind) < len(self.freed) or any(op >= len(heap.kind) for op in self.freed):
-            self.freed = {}  # reset, model or load: a different heap
+        if heap is not self.heap:  # reset, model or load: a heap of its own
+            self.heap, self.freed = heap, {}
         for op, (kind, name) in self.freed.items():
             assert heap.gen[op] == FREED and (heap.kind[op], heap.name[op]) == (kind, name), \
                 f"freed object {name} (id {op}) came back"

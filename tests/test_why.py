@@ -1,4 +1,4 @@
-"""why, sccs and whatif: explanations that must agree with what the collector then does."""
+"""why, cycles and whatif: explanations that must agree with what the collector then does."""
 
 import json
 
@@ -72,16 +72,16 @@ def test_why_unknown_and_freed_names(session):
     assert "'a' no longer exists" in s.err()
 
 
-def test_sccs_lists_components_largest_first(session):
+def test_cycles_lists_components_largest_first(session):
     ok, last, _ = result_of(session, "alloc a; alloc b; alloc c; link a b; link b c; link c a; alloc x; "
-                                     "link x x; alloc p; alloc q; link p q; del x; sccs")
+                                     "link x x; alloc p; alloc q; link p q; del x; cycles")
     cycles = last["result"]["cycles"]
     assert [(c["size"], sorted(c["members"]), c["reachable"]) for c in cycles] == [
         (3, ["a", "b", "c"], True), (1, ["x"], False)]
     assert cycles[1]["freed_by"] == 0
 
 
-def test_sccs_on_a_deep_ring_needs_no_recursion(session):
+def test_cycles_on_a_deep_ring_needs_no_recursion(session):
     n = 3000  # deeper than Python's default recursion limit
     s = session()
     text = "\n".join([f"alloc r{i}" for i in range(n)] + [f"link r{i} r{(i + 1) % n}" for i in range(n)]

@@ -107,7 +107,9 @@ def threshold(ctx, t0, t1, t2):
 
 @command("count", topic="state", summary="the three collection counters", query_aliases=("get_count",),
          gc_api="gc.get_count", examples=("count",),
-         details="count0 goes up by one for each GC object allocated and down by one for each freed; "
+         details="count0 goes up by one for each GC object allocated and down by one for each freed (never "
+                 "below 0), except that a list, dict or short tuple reused from, or kept on, CPython's free "
+                 "lists leaves it alone (a full collection empties them); "
                  "count1 counts generation-0 collections, count2 generation-1 collections.")
 def count(ctx):
     c = ctx.backend.get_count()

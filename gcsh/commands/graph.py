@@ -1,4 +1,4 @@
-"""Pictures and explanations: graph, export, why, sccs, whatif (and collect --frames).
+"""Pictures and explanations: graph, export, why, cycles, whatif (and collect --frames).
 
 Each reads a `HeapView` from the backend (`backend.view(names)`) and never
 changes the heap; the drawing, summarising and reasoning live in gcsh.render.
@@ -184,11 +184,11 @@ def _fate(target, generation, outcome) -> str:
 # ---------------------------------------------------------------- cycles
 
 
-@command("sccs", topic="graph", summary="the reference cycles (strongly connected components) and their sizes",
-         examples=("sccs",),
+@command("cycles", topic="graph", summary="the reference cycles (strongly connected components) and their sizes",
+         aliases=("sccs",), examples=("cycles",),
          details="A cycle is a group of objects that all reach each other by strong references. Reachable "
                  "ones are in use; unreachable ones are what the cyclic collector exists for.")
-def sccs(ctx):
+def cycles(ctx):
     from ..render import explain
 
     view = heap_view(ctx)

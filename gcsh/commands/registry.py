@@ -109,9 +109,11 @@ def choice(choices: dict[str, str], what: str) -> "ArgType":
 
 
 def _choice(choices: dict[str, str], what: str) -> Callable[[Word], str]:
+    canonical = {word: word for word in choices}  # one string per choice, however often it is typed
+
     def parse(word: Word) -> str:
         if word.text in choices:
-            return word.text
+            return canonical[word.text]
         hint = did_you_mean(word.text, choices)
         raise UserError(f"unknown {what} {word.text!r}{hint} (one of: {', '.join(choices)})", word.column)
 

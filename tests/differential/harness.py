@@ -73,6 +73,7 @@ class SimRunner:
         self.backend = self.session.sim
         self.heap.journal = []
         self.program = Program(model)
+        self.program.stats = self.heap.stats
         self.program.sim.append(self.observe([], [], []))
 
     @property

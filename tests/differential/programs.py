@@ -124,6 +124,10 @@ class Generator:
             item = self.item()
             if item is not None and (item[0] == "lit" or self.kind(item[1]) in INSTANCES):
                 items = [item]
+        elif kind in INSTANCES and self.heap.model.instance_dict and self.draw(st.booleans()):
+            # 3.10 only: `x = Object(); x.a = a` (in 3.12+ the call is a safe point before the stores,
+            # and in 3.11+ names of many objects would overfill the class's shared keys)
+            items = [self.item() for _ in range(self.draw(st.integers(1, 2)))]
         resurrect = kind == "finalizer" and self.draw(st.integers(0, 3)) == 0
         words = ["alloc", name, kind] + [self.item_word(i) for i in items] + (["--resurrect"] if resurrect else [])
         py_items = [self.item_python(i) for i in items]
@@ -143,7 +147,12 @@ class Generator:
             stmts = [stmt]
             if resurrect:
                 stmts.append(f'_resurrect.add("{name}")')
-            return stmts + [f'_reg({name}, "{name}")']
+            stmts.append(f'_reg({name}, "{name}")')
+            if kind in INSTANCES and items:
+                attrs = [i[1] if i[0] == "name" else f"v{i[1]}" for i in items]
+                stmts += [f"{name}.{a} = {v}" for a, v in zip(attrs, py_items)]
+                stmts.append(f'_reg({name}.__dict__, "{name}.__dict__")')
+            return stmts
 
         self.emit(" ".join(words), translate)
 

@@ -49,6 +49,6 @@ def embed(namespace: dict, *, commands: str | None = None, stdin=None, stdout=No
         except Terminated:
             status = EXIT_TERMINATED
         finally:
-            with termination.closing():
-                session.close()
-    return status
+            termination.closing = True  # first: a late SIGTERM is only remembered now
+            termination.close(session)  # every backend restores what it changed
+    return EXIT_TERMINATED if termination.received else status

@@ -9,7 +9,7 @@ from ...errors import UserError
 from ..base import Backend
 from . import collector, snapshot
 from .heap import COLLECTING, FREED, PERMANENT, UNTRACKED, Heap, address
-from .models import MODELS, default_model
+from .models import MODELS, OBJECTS_NEGATIVE, OBJECTS_TOO_BIG, default_model
 
 GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting",
               UNTRACKED: "untracked", FREED: "freed"}
@@ -256,9 +256,9 @@ class SimBackend(Backend):
         if generation is None or generation == -1:
             gens = (0, 1, 2)
         elif generation < -1:
-            raise UserError("generation parameter cannot be negative")
+            raise UserError(OBJECTS_NEGATIVE)
         elif generation > 2:
-            raise UserError("generation parameter must be less than the number of available generations (3)")
+            raise UserError(OBJECTS_TOO_BIG)
         else:
             gens = (generation,)
         return [heap.name[op] for g in gens for op in heap.generations[g]]

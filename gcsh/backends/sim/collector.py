@@ -357,9 +357,6 @@ def _collect_main(heap: Heap, g: int, report: Report, trace: Trace | None) -> No
     # they drop off the finalizers list and are neither counted nor kept in gc.garbage
     finalizers = [op for op in finalizers if heap.gen[op] == COLLECTING]
     report.uncollectable = len(finalizers)
-    if trace:
-        trace("result", collected=report.collected, final=len(final_unreachable), weakrefs=freed_wr,
-              uncollectable=list(finalizers), to=old, garbage=list(heap.garbage))
     if heap.debug & DEBUG_UNCOLLECTABLE:
         for op in finalizers:
             emit("debug", debug_line("uncollectable", heap, op))
@@ -368,6 +365,9 @@ def _collect_main(heap: Heap, g: int, report: Report, trace: Trace | None) -> No
         emit("debug", f"gc: done, {report.unreachable} unreachable, {report.uncollectable} uncollectable, "
                       f"{report.elapsed:.4f}s elapsed")
     handle_legacy_finalizers(heap, finalizers, old)
+    if trace:
+        trace("result", collected=report.collected, final=len(final_unreachable), weakrefs=freed_wr,
+              uncollectable=list(finalizers), to=old, garbage=list(heap.garbage))
     if g == 2:
         heap.clear_free_lists()  # only full collections empty the free lists
     entry = heap.stats[g]

@@ -52,11 +52,9 @@ class Model:
         return {"list": self.list_free_list, "dict": self.dict_free_list, "tuple": self.tuple_free_list}
 
 
-# Error messages, word for word; the ones that changed between versions are in the profiles.
-INVALID_GENERATION = "invalid generation"
+# Error messages, word for word; the one that changed between versions is in the profiles.
 OBJECTS_NEGATIVE = "generation parameter cannot be negative"
 OBJECTS_TOO_BIG = "generation parameter must be less than the number of available generations (3)"
-IS_TRACKED_NO_ARGUMENT = "gc.is_tracked() takes exactly one argument (0 given)"
 _OLD_SET_THRESHOLD = "set_threshold() takes at least 1 argument (0 given)"
 _NEW_SET_THRESHOLD = "gc.set_threshold requires 1 to 3 arguments"
 

@@ -1,0 +1,177 @@
+"""Behaviours of CPython's collector that the simulator reproduces, one by one.
+
+Each was found or confirmed by the differential tests against python3.10-3.13
+(tests/test_differential.py); these run without the interpreters and say what
+the behaviour is.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gcsh.backends.sim.models import MODELS
+
+
+def run(session, model, text):
+    s = session(model=model, json_mode=True)
+    assert s.run_text(text), s.err()
+    return s
+
+
+def counts(s):
+    return s.sim.heap.count
+
+
+# ---------------------------------------------------------------- free lists and count0
+
+
+@pytest.mark.parametrize("model", ["3.10", "3.11", "3.12", "3.13"])
+def test_a_freed_list_goes_to_the_free_list_and_count0_does_not_go_down(session, model):
+    s = run(session, model, "disable; collect; alloc a list; alloc b set; del a b")
+    assert counts(s)[0] == 1  # the set went back through PyObject_GC_Del, the list to its free list
+    assert s.sim.heap.free == {"list": 1}
+
+
+def test_a_list_made_from_the_free_list_does_not_count(session):
+    s = run(session, "3.11", "disable; collect; alloc a list; del a; alloc b list")
+    assert counts(s)[0] == 1 and s.sim.heap.free == {"list": 0}
+
+
+def test_tuples_have_one_free_list_per_length(session):
+    s = run(session, "3.11", "disable; collect; alloc t tuple 1 2; del t; alloc u tuple 1")
+    assert counts(s)[0] == 2 and s.sim.heap.free["tuple2"] == 1
+
+
+def test_a_full_collection_empties_the_free_lists_and_count0_pays_for_each(session):
+    s = run(session, "3.11", "disable; collect; alloc a list; alloc b dict; alloc c set; del a b; collect 1")
+    assert s.sim.heap.free == {"list": 1, "dict": 1}
+    s.run_text("alloc d set; alloc e set; alloc f set")
+    assert counts(s)[0] == 3
+    s.run_text("collect 2")
+    assert s.sim.heap.free == {} and counts(s)[0] == 0
+
+
+def test_the_callbacks_info_dicts_come_from_the_dict_free_list(session):
+    # gen-2: the free lists are emptied before the stop callback, whose dict is then a fresh allocation
+    s = run(session, "3.12", "disable; callbacks on; collect 2")
+    assert counts(s)[0] == 1 and s.sim.heap.free == {"dict": 1}
+    s.run_text("collect 0")
+    assert counts(s)[0] == 0  # both dicts reused the one on the free list
+
+
+# ---------------------------------------------------------------- weakrefs
+
+
+def test_a_refcount_death_takes_the_callback_away_from_its_weakref(session):
+    s = run(session, "3.11", "disable; collect; alloc a object; weakref w a --callback; del a")
+    heap = s.sim.heap
+    assert "w.__callback__" not in heap.by_name  # freed after it ran
+    assert counts(s)[0] == 1  # only w is left of a, w and its callback
+
+
+def test_the_collector_leaves_the_callback_on_its_weakref(session):
+    s = run(session, "3.11", "alloc a object; link a a k0; weakref w a --callback; del a; collect")
+    assert "w.__callback__" in s.sim.heap.by_name
+
+
+@pytest.mark.parametrize("model,slot", [("3.12", None), ("3.13", "tuple2")])
+def test_3_13_gathers_even_one_callback_in_a_tuple(session, model, slot):
+    s = run(session, model, "disable; collect; alloc a object; weakref w a --callback; del a")
+    assert s.sim.heap.free.get(slot or "tuple2", 0) == (1 if slot else 0)
+
+
+def test_callbacks_of_a_refcount_death_run_newest_first(session):
+    s = run(session, "3.10", "alloc x object; weakref v1 x --callback; weakref v2 x --callback; del x")
+    assert "weakref callback of v2 called" in s.out().split("v1 called")[0]
+
+
+def test_a_second_weakref_without_callback_is_the_first_one_in_cpython(session):
+    s = session(model="3.11")
+    assert not s.run_text("alloc a object; weakref w1 a; weakref w2 a")
+    assert "weakref.ref(a) gives that same object back" in s.err()
+    assert s.run_text("weakref w3 a --callback")
+
+
+# ---------------------------------------------------------------- finalizers
+
+
+def test_a_finalizer_resurrecting_on_refcount_death_is_tracked_again_in_generation_0(session):
+    s = run(session, "3.11", "alloc x finalizer --resurrect; collect; del x")
+    heap = s.sim.heap
+    assert heap.gen[heap.roots["x"]] == 0 and heap.refcnt[heap.roots["x"]] == 1
+
+
+def test_tp_del_runs_after_the_weakref_callbacks(session):
+    s = run(session, "3.11", "alloc x legacy; weakref w x --callback; del x")
+    out = s.out()
+    assert out.index("weakref callback of w") < out.index("x.__tp_del__() ran")
+
+
+def test_a_legacy_object_freed_while_the_garbage_is_cleared_is_not_uncollectable(session):
+    s = run(session, "3.10", "alloc x legacy; alloc l list x; link l l; del x l; collect")
+    last = s.out().splitlines()[-1]
+    assert '"uncollectable": 0' in last and '"unreachable": 1' in last
+    assert s.sim.heap.garbage == []
+
+
+# ---------------------------------------------------------------- order
+
+
+def test_tp_clear_drops_a_lists_items_from_the_last(session):
+    s = run(session, "3.11", "alloc l list; alloc a object; alloc b object; link l a; link l b; link l l; "
+                             "del a b l; collect")
+    heap = s.sim.heap
+    assert [heap.name[op] for op in heap.freed_log] == ["b", "a", "l"]
+
+
+def test_inline_attributes_are_visited_in_the_order_of_the_class_shared_keys(session):
+    # a stores k0 then k1, so every Object visits k0 before k1, whatever order it stored them in
+    s = run(session, "3.11", "alloc a object; link a 1 k0; link a 2 k1; alloc p list; alloc q list; "
+                             "alloc b object; link b p k1; link b q k0")
+    heap = s.sim.heap
+    assert [heap.name[op] for op in heap.traverse(heap.roots["b"])] == ["q", "p"]
+
+
+# ---------------------------------------------------------------- automatic collections
+
+
+def test_a_scheduled_collection_chooses_its_generation_again_at_the_safe_point(session):
+    # 3.12+: count1 is over its threshold though count0 no longer is: _Py_RunGC collects generation 1
+    s = run(session, "3.12", "threshold 3 1 10; collect 0; collect 0")
+    assert counts(s)[1] == 2
+    s.run_text("alloc a set; alloc b set; alloc c set; alloc d set")  # the 4th schedules and collects
+    assert s.sim.heap.stats[1]["collections"] == 1
+
+
+def test_3_10_collects_inside_the_allocation_that_crosses_the_threshold(session):
+    s = run(session, "3.10", "threshold 2; alloc a set; alloc b set; alloc c set")
+    assert s.sim.heap.stats[0]["collections"] == 1 and counts(s) == [0, 1, 0]
+
+
+# ---------------------------------------------------------------- the profiles and the errors
+
+
+def test_every_profile_holds_its_differences_as_data():
+    assert MODELS["3.10"].instance_dict and not MODELS["3.11"].instance_dict
+    assert [MODELS[v].thresholds[0] for v in ("3.10", "3.11", "3.12", "3.13")] == [700, 700, 700, 2000]
+    assert [MODELS[v].deferred_collection for v in ("3.10", "3.11", "3.12", "3.13")] == [False, False, True, True]
+    assert MODELS["3.13"].set_threshold_error != MODELS["3.12"].set_threshold_error
+    assert "fact sheet" in MODELS["3.14"].checked
+
+
+def test_the_empty_tuple_is_not_a_new_object(session):
+    s = session(model="3.11")
+    assert not s.run_text("alloc t tuple")
+    assert "singleton" in s.err()
+
+
+def test_a_set_cannot_hold_a_tuple_that_holds_a_list(session):
+    s = session(model="3.11")
+    assert not s.run_text("alloc l list; alloc t tuple l; alloc s set t")
+    assert "unhashable type: 'list'" in s.err()
+
+
+def test_a_set_keeps_one_of_two_equal_tuples(session):
+    s = run(session, "3.11", "alloc a object; alloc t1 tuple a 1; alloc t2 tuple a 1; alloc s set t1 t2")
+    heap = s.sim.heap
+    assert heap.refs[heap.roots["s"]] == [heap.roots["t1"]]

@@ -1,0 +1,50 @@
+"""A long session does not grow beyond its heap: 100,000 commands through one Session.
+
+benchmarks/long_session.py runs the same commands a million times over and reports; this
+test keeps to 100,000 and checks with tracemalloc that everything that grows is the
+simulated heap's own (ids are never reused, so each id given out keeps its slots)."""
+
+import importlib.util
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from gcsh.runner import Session
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "long_session.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("long_session", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("model", ["3.10", "3.13"])
+def test_100k_commands_grow_nothing_but_the_heap(bench, model):
+    session = Session(bench.Nowhere(), bench.Nowhere(), model=model, keep_going=True)
+    session.run_lines(bench.commands(10_000), "<warm-up>")
+    tracemalloc.start()
+    try:
+        heap_before = bench.heap_bytes(session.sim.heap)
+        traced_before = tracemalloc.get_traced_memory()[0]
+        ids_before = len(session.sim.heap.kind)
+        session.run_lines(bench.commands(100_000), "<long>")
+        traced_growth = tracemalloc.get_traced_memory()[0] - traced_before
+        heap = session.sim.heap
+        heap_growth = bench.heap_bytes(heap) - heap_before
+    finally:
+        tracemalloc.stop()
+    assert session.failures == 0
+    assert len(heap.by_name) < 20  # the pattern frees what it builds
+    assert abs(traced_growth - heap_growth) < 64 * 1024, (traced_growth, heap_growth)
+    assert heap_growth / (len(heap.kind) - ids_before) < 100  # bytes kept per id given out
+
+
+def test_the_million_command_script_runs(bench, tmp_path):
+    """The benchmark's own code path, on a small count (its numbers are in docs/reliability.md)."""
+    result = bench.measure(2000, "3.12", every=500)
+    assert result["commands"] >= 2000 and result["failures"] == 0 and len(result["samples"]) >= 4
