@@ -85,12 +85,25 @@ def statement(rng: random.Random, commands: list[Command], junk: float = 0.1) ->
     return " ".join(words)
 
 
+def building(rng: random.Random) -> str:
+    """A statement that builds or breaks the heap, well formed: programs need objects to work on."""
+    name, other = rng.choice(NAMES), rng.choice(NAMES)
+    kind = rng.choice(("list", "list", "dict", "set", "tuple", "object", "finalizer", "legacy"))
+    items = " ".join(rng.choice(NAMES + ("1", '"s"')) for _ in range(rng.randrange(0, 3)))
+    return rng.choice((
+        f"alloc {name} {kind} {items}", f"alloc {name}", f"link {name} {other}", f"link {name} {name}",
+        f"del {name}", f"del {name} {other}", f"unlink {name} {other}", f"collect {rng.choice(('', '0', '1'))}",
+        f"weakref {name} {other}" + rng.choice(("", " --callback")),
+    ))
+
+
 def program(rng: random.Random, length: int, junk: float = 0.1) -> list[str]:
-    """LENGTH statements as lines; some lines carry two statements, some a comment."""
+    """LENGTH statements as lines, about a third of them building the heap; some lines carry
+    two statements, some a comment."""
     commands = sim_commands()
     lines: list[str] = []
     while sum(line.count(";") + 1 for line in lines) < length:
-        line = statement(rng, commands, junk)
+        line = building(rng) if rng.random() < 0.35 else statement(rng, commands, junk)
         if rng.random() < 0.15:
             line += "; " + statement(rng, commands, junk)
         if rng.random() < 0.05:

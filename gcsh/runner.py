@@ -17,6 +17,7 @@ from .color import paint
 from .commands.parser import parse_statement
 from .commands.result import Result
 from .errors import AlreadyReported, UserError
+from .fileio import read_bytes
 from .interrupts import CommandInterrupts
 from .syntax import Statement, SyntaxProblem, split_line
 
@@ -216,15 +217,7 @@ class Session:
 
 def read_command_file(path: str) -> str:
     """A command file's text, or a UserError that says why it cannot be read."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read: {e.strerror}") from None
+    data = read_bytes(path, what="a command file")  # a FIFO or /dev/zero is refused, not read forever
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -13,6 +13,14 @@ from gcsh.backends.sim import invariants, persist
 from gcsh.runner import Session
 
 MODELS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+# Commands that are not one change but many: `source` runs a file's commands, each atomic, and
+# the ones before a failing command stay done (as in any script).
+NOT_ATOMIC = frozenset({"source"})
+
+
+def atomic(text: str) -> bool:
+    """Should TEXT (one statement) change nothing when it fails?"""
+    return ";" not in text and text.split()[:1] != [] and text.split()[0] not in NOT_ATOMIC
 
 
 class Captured(io.StringIO):

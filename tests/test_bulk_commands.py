@@ -19,7 +19,7 @@ def run(script: str, model: str = "3.11") -> Session:
 
 def state(session: Session) -> dict:
     heap = session.backend.heap
-    return copy.deepcopy({k: v for k, v in vars(heap).items() if k not in ("emit", "on_alloc", "model")})
+    return copy.deepcopy({k: v for k, v in vars(heap).items() if k not in ("emit", "on_alloc", "on_safe_point", "model")})
 
 
 def by_hand(entry: str, members: list[str], links: list[tuple[str, str]], bound: str) -> str:

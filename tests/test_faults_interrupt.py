@@ -275,3 +275,25 @@ def test_sigterm_in_process_closes_the_session_and_restores_the_handler(gcsh, mo
     assert r.status == 143 and r.err.endswith("gcsh: terminated\n") and closed == [True]
     assert "(" not in r.out.splitlines()[-1]  # count never ran
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+READS = {"count": "count", "stats": "stats", "objects": "objects 2", "referrers": "referrers l",
+         "referents": "referents d", "tracked": "tracked l", "finalized": "finalized b", "heap": "heap",
+         "freezecount": "freezecount", "isenabled": "isenabled", "help": "help collect", "save": "save s.json",
+         "graph": "graph", "export": "export out.dot", "why": "why t", "cycles": "cycles",
+         "whatif": "whatif del l d"}
+
+
+@pytest.mark.parametrize("model", ["3.10", "3.13"])
+def test_the_commands_interrupted_without_undo_only_read(tmp_path, monkeypatch, model):
+    """Ctrl-C stops these at once with nothing to undo: each must leave the heap exactly as it was."""
+    from gcsh.backends.sim.snapshot import READ_ONLY
+    assert set(READS) == set(READ_ONLY)
+    monkeypatch.chdir(tmp_path)
+    s = session(model)
+    run(s, RICH + "collect 0")
+    for name, text in READS.items():
+        before = snapshot(s)
+        ok, err = run(s, text)
+        assert ok, (text, err)
+        assert snapshot(s) == before, f"{text!r} changed the heap"

@@ -77,8 +77,9 @@ MAX_DIGITS = 4300  # Python's own limit on converting decimal text to int
 
 def _to_int(text: str, column: int) -> int:
     """int(TEXT) for a word that INT_RE matched, refusing more digits than Python converts."""
-    if len(text) > MAX_DIGITS:
-        raise UserError(f"integer too long: {len(text)} digits (at most {MAX_DIGITS})", column)
+    digits = len(text.lstrip("+-"))
+    if digits > MAX_DIGITS:
+        raise UserError(f"integer too long: {digits} digits (at most {MAX_DIGITS})", column)
     return int(text)
 
 

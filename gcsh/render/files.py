@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
+from ..fileio import write_atomically  # a temporary file beside the target, then os.replace
 from ..backends.view import HeapView
 from ..errors import UserError
 
@@ -43,7 +43,11 @@ def picture_format(path: str) -> str | None:
 
 def check_directory(directory: Path, create: bool = False) -> None:
     """A clear error unless DIRECTORY exists (or, with CREATE, can be made) and is writable."""
-    if not directory.exists():
+    try:
+        missing = not directory.exists()
+    except OSError as e:  # a name too long for the file system, say
+        raise UserError(f"{directory}: {e.strerror or e}") from None
+    if missing:
         if create and directory.parent.is_dir() and os.access(directory.parent, os.W_OK):
             return
         raise UserError(f"{directory}: no such directory")
@@ -57,35 +61,14 @@ def check_target(path: str) -> str | None:
     """Everything that can be checked before drawing; returns the format."""
     fmt = picture_format(path)
     target = Path(path)
-    if target.is_dir():
+    try:
+        is_dir = target.is_dir()
+    except OSError as e:  # a name too long for the file system, say
+        raise UserError(f"{path}: {e.strerror or e}") from None
+    if is_dir:
         raise UserError(f"{path}: is a directory")
     check_directory(target.parent if str(target.parent) else Path("."))
     return fmt
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a picture is not
-        os.replace(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def layout_for(view: HeapView) -> str:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..backends.view import Edge, HeapView, Node
+from ..errors import UserError
 from .files import NotDrawn, check_directory, write_picture
 from .labels import listing as _names
 from .summarise import PICTURE_NODES, summarise, walk
@@ -156,7 +157,10 @@ def write_frames(frames: list[tuple[str, HeapView]], directory: str,
     Returns (files, why they are not pictures or None)."""
     folder = Path(directory)
     check_directory(folder, create=True)
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as e:  # a name too long for the file system, say
+        raise UserError(f"{directory}: cannot make the directory: {e.strerror or e}") from None
     order = shared_order(frames)
     files, problem = [], None
     for i, (phase, view) in enumerate(frames):

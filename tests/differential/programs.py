@@ -75,15 +75,18 @@ class Generator:
 
     def emit(self, line: str, translate, scratch=(), frees=False) -> dict | None:
         """Run LINE in the simulator and record its Python translation. A command that FREES
-        objects by refcount while a legacy object lives runs with the collector off in Python:
-        _testcapi's tp_del calls __tp_del__ through a bound method, an allocation a C type's
-        tp_del would not make, and an automatic collection could start there."""
+        objects by refcount while a legacy object lives runs between `disable` and `enable`:
+        _testcapi's tp_del calls __tp_del__ through a bound method (an allocation a C type's
+        tp_del would not make) and as Python code (a safe point), where a collection could start."""
         guard = frees and self.heap.enabled and any(self.heap.kind[op] == "legacy" and self.heap.alive(op)
                                                      for op in self.heap.by_name.values())
+        if guard:
+            self.cmd_disable()
         result = self.runner.run(line, scratch)
         if result is not None:
-            stmts = translate(result)
-            self.program.python.append(["gc.disable()", *stmts, "gc.enable()"] if guard else stmts)
+            self.program.python.append(translate(result))
+        if guard:
+            self.cmd_enable()
         return result
 
     def new_name(self) -> str:

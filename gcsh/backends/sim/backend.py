@@ -28,6 +28,7 @@ class SimBackend(Backend):
     def _new_heap(self) -> Heap:
         heap = Heap(self.model, self.emit)
         heap.on_alloc = self._on_alloc
+        heap.on_safe_point = self._safe_point
         return heap
 
     def describe(self) -> str:
@@ -52,6 +53,11 @@ class SimBackend(Backend):
             self.emit("event", f"automatic collection of generation {report.generation}: "
                                f"{report.unreachable} unreachable" + self._freed_suffix(report.freed))
 
+    def _safe_point(self) -> None:
+        """3.12+: a scheduled collection runs at the next safe point (see end_command)."""
+        self.heap.gc_scheduled = False
+        self._auto_collect(collector.run_scheduled)
+
     def begin_command(self) -> None:
         self.auto_reports = []
         self.heap.freed_log.clear()
@@ -59,8 +65,7 @@ class SimBackend(Backend):
     def end_command(self) -> list[dict]:
         heap = self.heap
         if heap.gc_scheduled:
-            heap.gc_scheduled = False
-            self._auto_collect(collector.run_scheduled)
+            self._safe_point()
         return [self._report_dict(r) for r in self.auto_reports]
 
     def checkpoint(self, command: str, words: int):

@@ -78,6 +78,7 @@ class Heap:
         self.callbacks_on = False
         self.freed_log: list[int] = []  # ids freed since the command began
         self.on_alloc: Callable[[], None] | None = None  # set by the collector: automatic collections
+        self.on_safe_point: Callable[[], None] | None = None  # 3.12+: runs a scheduled collection
         # --- free lists: how many dead lists, dicts and n-tuples CPython keeps for reuse (their
         # only visible effect is on count0: no +1 when one is reused, no -1 when one is kept)
         self.free: dict[str, int] = {}
@@ -466,6 +467,12 @@ class Heap:
         self.resurrects.discard(op)
         self.freed_log.append(op)
 
+    def safe_point(self) -> None:
+        """A __del__ or weakref callback is Python code: entering it (RESUME) is a safe point,
+        where 3.12+ run a collection an allocation has scheduled."""
+        if self.gc_scheduled and not self.collecting and self.on_safe_point is not None:
+            self.on_safe_point()
+
     def record(self, *event) -> None:
         if self.journal is not None:
             self.journal.append(event)
@@ -476,6 +483,7 @@ class Heap:
 
     def run_finalizer(self, op: int) -> None:
         """Call a Finalizer's __del__ (once in its life: the finalized bit guards it)."""
+        self.safe_point()
         self.finalized.add(op)
         name = self.name[op]
         self.record("D", name)
@@ -521,31 +529,41 @@ class Heap:
     def clear_weakrefs_to(self, op: int, call: bool) -> None:
         """PyObject_ClearWeakRefs on a refcount death: clear every weakref, then call the
         callbacks newest first. Unlike the collector, this path takes each callback away from
-        its weakref (so the callback function is freed afterwards); for several callbacks
-        (3.13: for any) it gathers them in a tuple of (weakref, callback) pairs first."""
+        its weakref (so the callback function is freed afterwards). With several callbacks
+        (3.13: with any) it first gathers the (weakref, callback) pairs in a new tuple, a
+        tracked object like any other while the callbacks run."""
         refs = self.weakrefs.pop(op, None)
         if not refs:
             return
+        with_callback = [wr for wr in refs if wr in self.callback]
         for wr in refs:
-            self.referent[wr] = None
-        pairs = [(wr, self.callback.pop(wr)) for wr in refs if wr in self.callback]
-        if not pairs:
+            if wr not in self.callback:
+                self.referent[wr] = None  # the basic ref, without a callback, goes first
+        if not with_callback:
             return
-        slot = f"tuple{2 * len(pairs)}" if len(pairs) >= self.model.weakref_clear_tuple_from else None
-        if slot is not None:
-            self.alloc_transient(slot)
-        for wr, cb in pairs:
+        holder = None
+        if len(with_callback) >= self.model.weakref_clear_tuple_from:
+            holder = self.new_object("tuple", f"{self.name[op]}:callbacks", size=2 * len(with_callback))
+            self.refs[holder] = []
+            self.refcnt[holder] = 1
+            self.track(holder)
+        for wr in with_callback:
+            self.referent[wr] = None
+            cb = self.callback.pop(wr)
             self.refs[wr] = self.keys[wr] = None
-            self.refcnt[wr] += 1  # held by the tuple (or by the call) until the callbacks are done
-        for wr, cb in pairs:
-            if call:
+            if holder is not None:
+                self.refcnt[wr] += 1
+                self.refs[holder] += [wr, cb]
+        if call:
+            for wr in with_callback:
                 self.call_weakref_callback(wr)
-        # the tuple drops its items from the last: each callback, then its weakref
-        self.release([x for wr, cb in reversed(pairs) for x in (cb, wr)])
-        if slot is not None:
-            self.free_transient(slot)
+        if holder is not None:
+            self.release([holder])  # the tuple drops its items from the last: callback, then weakref
+        else:
+            self.release([cb])  # a lone callback is dropped right after its call
 
     def call_weakref_callback(self, wr: int) -> None:
+        self.safe_point()
         target = self.name[wr]
         self.record("C", target)
         self.emit("event", f"weakref callback of {target} called: referent is dead")

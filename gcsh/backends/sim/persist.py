@@ -17,12 +17,10 @@ the current heap is left as it was.
 from __future__ import annotations
 
 import json
-import os
-import stat
 
 from ...commands.registry import NAME_RE, Atom
-from ...atomicio import check_target, write_atomically
 from ...errors import UserError
+from ...fileio import check_target, read_bytes, write_atomically
 from ...syntax import MAX_LINE
 from . import invariants
 from .heap import COLLECTING, FREED, GC_KINDS, UNTRACKED, Heap
@@ -109,50 +107,13 @@ def to_text(heap: Heap) -> str:
     """The file's text: the header fields first, then one object per line (readable, diffable)."""
     doc = dump(heap)
     objects = doc.pop("objects")
-    # ASCII only: a string that came in through a surrogate-escaped argv still round-trips
+    # ASCII only (json's escapes): any string round-trips, whatever characters it holds
     head = ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in doc.items())
     body = ",\n".join("  " + json.dumps(o) for o in objects)
     return "{\n" + head + ',\n "objects": [\n' + body + ("\n" if body else "") + " ]\n}\n"
 
 
 # ---------------------------------------------------------------- loading
-
-
-def read_file(path: str) -> bytes:
-    """A session file's bytes; refuses what is not a regular file or is too large, without hanging
-    (O_NONBLOCK: opening a FIFO does not wait for a writer)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise UserError(f"{path}: is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"{path}: not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise UserError(f"{path}: too large for a session file ({info.st_size} bytes; "
-                            f"the limit is {MAX_FILE_BYTES})")
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as e:
-        raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
-    finally:
-        os.close(fd)
-    if size > MAX_FILE_BYTES:
-        raise UserError(f"{path}: too large for a session file (over {MAX_FILE_BYTES} bytes)")
-    return b"".join(chunks)
 
 
 def parse(data: bytes) -> dict:
@@ -195,7 +156,7 @@ def _no_constant(name: str):
 
 def build(doc: dict, emit=None) -> Heap:
     """A new heap from a parsed session file; Invalid names the first field that is wrong."""
-    r = _Reader(doc)
+    r = _Reader()
     r.only(doc, TOP_LEVEL, "")
     if r.field(doc, "backend", str, "") != "sim":
         raise Invalid("backend", "only simulator sessions can be loaded")
@@ -374,9 +335,6 @@ def _load_collector(r: "_Reader", heap: Heap, c: dict) -> None:
 class _Reader:
     """Typed access to the parsed JSON; every mistake names the field it is in."""
 
-    def __init__(self, doc: dict):
-        self.doc = doc
-
     def expect(self, value, kind: type, where: str):
         if type(value) is not kind:  # `type is`, so that true is not taken for 1
             raise Invalid(where, f"expected {_TYPE_WORDS[kind]}, got {_short(value)}")
@@ -472,7 +430,7 @@ def save(backend, path: str) -> dict:
 
 def load(backend, path: str) -> dict:
     """Read, check and rebuild; only a complete, sound heap replaces the backend's."""
-    data = read_file(path)
+    data = read_bytes(path, MAX_FILE_BYTES, "a session file")
     try:
         heap = build(parse(data), backend.emit)
     except Invalid as e:

@@ -38,9 +38,10 @@ NESTED: dict[str, Callable] = {
 }
 _get_scalars, _get_shallow = attrgetter(*SCALARS), attrgetter(*SHALLOW)
 
-# Commands that only read the heap: interrupting them needs no undo.
+# Commands that only read the heap: interrupting them needs no undo (tests/test_faults_interrupt.py
+# checks that each of them leaves the heap exactly as it was).
 READ_ONLY = frozenset({"count", "stats", "objects", "referrers", "referents", "tracked", "finalized", "heap",
-                       "freezecount", "isenabled", "help", "save"})
+                       "freezecount", "isenabled", "help", "save", "graph", "export", "why", "cycles", "whatif"})
 # Commands whose work stays small however large the heap (a refcount cascade from `del` or `unlink`
 # aside): Ctrl-C waits for their end rather than paying for a checkpoint, unless an automatic
 # collection may start during them.
