@@ -21,11 +21,22 @@ from .errors import UserError
 MAX_READ = 256 * 1024 * 1024
 
 
+def usable_name(path: str) -> str:
+    """PATH, if the file system can hold it as a name (not a lone surrogate, not a NUL byte)."""
+    try:
+        encoded = os.fsencode(path)
+    except UnicodeEncodeError:
+        raise UserError(f"{path!r}: not a file name this system can encode") from None
+    if b"\0" in encoded:
+        raise UserError(f"{path!r}: a file name cannot hold a NUL byte")
+    return path
+
+
 def read_bytes(path: str, limit: int = MAX_READ, what: str = "a file gcsh reads") -> bytes:
     """PATH's bytes. Opened with O_NONBLOCK, so that opening a FIFO does not wait for a writer."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(usable_name(path), flags)
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -59,7 +70,7 @@ def read_bytes(path: str, limit: int = MAX_READ, what: str = "a file gcsh reads"
 def check_target(path: str) -> str:
     """The directory PATH will be written in; a UserError if PATH cannot be a file there.
     Call it before the work that produces the data, so that a mistyped path fails at once."""
-    target = os.fspath(path)
+    target = usable_name(os.fspath(path))
     directory = os.path.dirname(os.path.abspath(target))
     if target.endswith(("/", os.sep)) or os.path.isdir(target):
         raise UserError(f"{path}: is a directory")

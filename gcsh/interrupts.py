@@ -130,9 +130,8 @@ class Termination:
         self.closing = False
 
     def _on_sigterm(self, signum, frame) -> None:
-        first = not self.received
         self.received = True
-        if first and not self.closing:
+        if not self.closing:  # each time: CPython swallows one raised inside a gc callback or __del__
             raise Terminated
 
     @contextmanager

@@ -15,7 +15,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from differential.harness import Worker, compare, interpreter
+from differential.harness import Worker, compare, has_tp_del, interpreter
 from differential.programs import Generator
 from gcsh.backends.sim.models import MODELS
 
@@ -32,6 +32,7 @@ def worker(request):
         pytest.skip(f"python{request.param} is not installed")
     w = Worker(exe)
     w.version = request.param
+    w.legacy = has_tp_del(exe)  # without it, programs make no legacy objects
     yield w
     w.close()
 
@@ -40,6 +41,6 @@ def worker(request):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_simulator_matches_cpython(worker, data):
-    program = Generator(data, worker.version).build()
+    program = Generator(data, worker.version, legacy=worker.legacy).build()
     problem = compare(program, worker, MODELS[worker.version].thresholds)
     assert problem is None, problem

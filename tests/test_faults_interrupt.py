@@ -73,32 +73,51 @@ def points(total: int, wanted: int = 40) -> list[int]:
     return sorted({*range(1, min(total, 12) + 1), *range(1, total + 1, step), *range(max(1, total - 10), total + 1)})
 
 
-@pytest.mark.parametrize("model", ["3.10", "3.13"])
-@pytest.mark.parametrize("scenario", SCENARIOS)
-def test_interrupting_anywhere_leaves_the_heap_as_it_was(model, scenario):
-    setup, command = SCENARIOS[scenario]
-    for _ in range(2):  # the second count: the first also runs lazy imports
+def count_lines(model: str, setup: str, command: str) -> int:
+    """How many lines the simulator runs for COMMAND (counted twice: the first run also imports lazily)."""
+    for _ in range(2):
         counter = InterruptAt(None)
         probe = session(model)
         run(probe, setup)
         assert counter.run(probe, command)[0]
-    assert counter.lines > 0
+    return counter.lines
+
+
+def output_later(model: str, setup: str) -> str:
+    """What LATER prints in a session that never ran the command."""
     control = session(model)
     run(control, setup)
-    _, control_later = run(control, LATER), control.stdout.getvalue()
-    for k in points(counter.lines):
-        s = session(model)
-        run(s, setup)
-        before, out_before = snapshot(s), len(s.stdout.getvalue())
-        ok, err = InterruptAt(k).run(s, command)
-        err = [line for line in err if not line.startswith("gc: ")]  # debug lines printed on the way
-        assert not ok and err == ["<test>:1: error: interrupted; the heap is as it was before this command"], (k, err)
-        assert snapshot(s) == before, f"line {k} of {counter.lines}"
-        assert invariants.problems(s.sim.heap) == [] and s.sim.heap.collecting is False
-        # and the session goes on exactly as one that never ran the command
-        s.stdout.seek(out_before), s.stdout.truncate()
-        run(s, LATER)
-        assert s.stdout.getvalue() == control_later, f"line {k} of {counter.lines}"
+    seen = len(control.stdout.getvalue())
+    run(control, LATER)
+    return control.stdout.getvalue()[seen:]
+
+
+def check_interrupt(model: str, setup: str, command: str, k: int, later: str) -> str | None:
+    """Interrupt COMMAND at its k-th line: what went wrong, or None."""
+    s = session(model)
+    run(s, setup)
+    before, seen = snapshot(s), len(s.stdout.getvalue())
+    ok, err = InterruptAt(k).run(s, command)
+    err = [line for line in err if not line.startswith("gc: ")]  # debug lines printed on the way
+    if ok or err != ["<test>:1: error: interrupted; the heap is as it was before this command"]:
+        return f"line {k}: not reported as undone: {err}"
+    if snapshot(s) != before or invariants.problems(s.sim.heap) or s.sim.heap.collecting:
+        return f"line {k}: the heap changed"
+    seen = len(s.stdout.getvalue())
+    run(s, LATER)  # the session goes on exactly as one that never ran the command
+    if s.stdout.getvalue()[seen:] != later:
+        return f"line {k}: the session went on differently"
+    return None
+
+
+@pytest.mark.parametrize("model", ["3.10", "3.13"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_interrupting_anywhere_leaves_the_heap_as_it_was(model, scenario):
+    setup, command = SCENARIOS[scenario]
+    lines = count_lines(model, setup, command)
+    later = output_later(model, setup)
+    for k in points(lines):
+        assert check_interrupt(model, setup, command, k, later) is None, f"of {lines} lines"
 
 
 def test_loading_is_interruptible_and_changes_nothing(tmp_path):

@@ -199,3 +199,18 @@ def test_source_refuses_files_that_would_block_or_never_end(tmp_path):
 def test_an_integer_longer_than_python_converts_is_one_error(text):
     s = run_session(text.format(n="9" * 5000))
     assert s.failures == 1 and "integer too long: 5000 digits" in s.stderr.getvalue()
+
+
+@pytest.mark.parametrize("text", ['flags ""', "set_debug ''", 'threshold ""', 'collect ""', 'alloc ""', 'link "" ""',
+                                  'source ""', 'save ""', 'export ""', 'model ""', 'help ""'])
+def test_empty_quoted_words_are_one_error(text):
+    s = run_session(text)
+    assert s.failures == 1
+
+
+@pytest.mark.parametrize("text", ['save "\udf9c.json"', 'load "\udf9c.json"', 'source "\udf9c"', 'export "\udf9c.dot"',
+                                  'collect --frames "\udf9c"', 'graph -o "x\udf9c.dot"'])
+def test_a_file_name_the_system_cannot_encode_is_one_error(text):
+    """Lone surrogates reach a session only from Python callers, but even then: one line."""
+    s = run_session(text)
+    assert s.failures == 1

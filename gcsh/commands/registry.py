@@ -125,7 +125,7 @@ def parse_flag(word: Word) -> tuple[str, int]:
     """`DEBUG_X`, `+DEBUG_X`, `-DEBUG_X`, `gc.DEBUG_X`, `A|B` or an integer: (sign, value)."""
     text = word.text
     sign = "="
-    if text[:1] in "+-" and not INT_RE.match(text):
+    if text.startswith(("+", "-")) and not INT_RE.match(text):  # (an empty word has no sign)
         sign, text = text[0], text[1:]
     if INT_RE.match(text):
         value = _to_int(text, word.column)

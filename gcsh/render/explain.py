@@ -317,6 +317,8 @@ def predict(view: HeapView, generation: int | None = 2, unbind: list[str] = ()) 
                 replay.freed[nid] = None
                 replay.release([dst for dst in replay.out[nid] if dst not in doomed])
         outcome.freed = list(replay.freed)[before_freed:]
+        # what only the garbage kept alive is freed with it, legacy finalizers included (CPython)
+        outcome.uncollectable = [nid for nid in outcome.uncollectable if replay.alive(nid)]
     outcome.finalizers = replay.ran
     outcome.resurrected = replay.resurrected
     return outcome

@@ -159,8 +159,8 @@ def write_frames(frames: list[tuple[str, HeapView]], directory: str,
     check_directory(folder, create=True)
     try:
         folder.mkdir(exist_ok=True)
-    except OSError as e:  # a name too long for the file system, say
-        raise UserError(f"{directory}: cannot make the directory: {e.strerror or e}") from None
+    except (OSError, ValueError) as e:  # a name too long for the file system, or one it cannot encode
+        raise UserError(f"{directory!r}: cannot make the directory: {getattr(e, 'strerror', None) or e}") from None
     order = shared_order(frames)
     files, problem = [], None
     for i, (phase, view) in enumerate(frames):

@@ -6,8 +6,9 @@ unlink removed) it is translated into Python statements. After every command
 both sides are observed: the counts, generations 0-2 in list order, refcount,
 tracking and finalized state of every bound name, gc.garbage, the freeze
 count, finalizer / weakref-callback / gc-callback events, collect's return
-values and the collector's debug lines. The worker (worker.py) runs the
-Python side on the real interpreter.
+values and the collector's debug lines; at the end, gc.get_stats() and each
+bound object's gc.get_referrers(). The worker (worker.py) runs the Python side
+on the real interpreter.
 
 Observing CPython costs allocations (the tuple of gc.get_count(), the lists of
 gc.get_objects()); the same scratch allocations are made on the simulated
@@ -45,6 +46,7 @@ class Program:
     values: dict = field(default_factory=dict)  # literal item -> Python global holding it
     sim: list[dict] = field(default_factory=list)  # observations: baseline, then one per command
     stats: list[dict] = field(default_factory=list)  # gc.get_stats() at the end
+    referrers: dict = field(default_factory=dict)  # gc.get_referrers() of each bound object, at the end
 
     def source(self, threshold) -> str:
         """The Python program: it first resets the collector (collect, freeze what exists, collect
@@ -102,7 +104,13 @@ class SimRunner:
         self.program.lines.append(line)
         self.program.sim.append(self.observe(events, debug.splitlines(), collected))
         self.program.stats = self.heap.stats
+        self.program.referrers = self.referrers()
         return result
+
+    def referrers(self) -> dict:
+        heap = self.heap
+        return {name: self.backend.referrers([name]) for name, op in heap.roots.items()
+                if heap.kind[op] not in ("int", "str")}
 
     def observe(self, events, debug, collected) -> dict:
         heap = self.heap
@@ -139,7 +147,7 @@ def parse_record(rec: list, err: str, names: list[str]) -> list[dict]:
     """Turn worker.py's flat record into one observation per measurement."""
     observations = []
     registrations: list[tuple[int, int, str]] = []  # (stderr offset, id, name)
-    events, collected, stats = [], [], []
+    events, collected, stats, referrers = [], [], [], {}
     err_pos = 0
     i = 0
 
@@ -161,6 +169,9 @@ def parse_record(rec: list, err: str, names: list[str]) -> list[dict]:
             collected.append(take(1)[0])
         elif tag == "S":
             stats.append(take(9))
+        elif tag == "F":
+            name, n = take(2)
+            referrers[name] = take(n)
         elif tag == "M":
             count = take(3)
             gens = []
@@ -190,6 +201,7 @@ def parse_record(rec: list, err: str, names: list[str]) -> list[dict]:
         delta = [b - a for a, b in zip(*stats)]
         delta[6] -= 1
         observations[-1]["stats"] = [delta[i:i + 3] for i in (0, 3, 6)]
+        observations[-1]["referrers"] = referrers
     if observations:
         base = observations[0]["freeze"]  # what the worker froze to isolate the program
         for obs in observations:
@@ -239,6 +251,13 @@ def interpreter(version: str) -> str | None:
     return exe if p.returncode == 0 and p.stdout.strip() == version else None
 
 
+def has_tp_del(exe: str) -> bool:
+    """Can this interpreter make legacy finalizers (_testcapi.with_tp_del, a test-only module)?"""
+    p = subprocess.run([exe, "-c", "import _testcapi; _testcapi.with_tp_del"], capture_output=True,
+                       env=worker_env(), timeout=60)
+    return p.returncode == 0
+
+
 def worker_env() -> dict:
     env = dict(os.environ)
     versions = [v for v in env.get("PYENV_VERSION", "").split(":") if v]
@@ -281,6 +300,7 @@ def compare(program: Program, worker: Worker, threshold) -> str | None:
     if len(real) != len(program.sim):
         return f"{len(real)} observations from CPython, {len(program.sim)} from the simulator\n{explain(program)}"
     program.sim[-1]["stats"] = [[e["collections"], e["collected"], e["uncollectable"]] for e in program.stats]
+    program.sim[-1]["referrers"] = program.referrers
     for step, (sim, cpy) in enumerate(zip(program.sim, real)):
         for key in sim:
             if sim[key] != cpy[key]:

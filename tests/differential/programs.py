@@ -7,10 +7,13 @@ which index an unlink removed) gives its Python translation.
 What the drawing avoids, and why:
 - a set holds at most one object: CPython orders a set by hash (an address),
   so two objects in a set would be visited in an order the simulator cannot know;
-- instances get their attributes by `link`, never at `alloc`: `Object()` is a
-  call, so a 3.12+ collection scheduled by it runs before any attribute store;
+- instances get their attributes at `alloc` only in 3.10: `Object()` is a call,
+  so a 3.12+ collection scheduled by it runs before any attribute store;
 - attribute names come from a small pool, so a class's shared keys never fill;
-- only bound names are used: in Python an unbound object has no name.
+- only bound names are used: in Python an unbound object has no name;
+- no weakref or threshold command where a 3.10/3.11 collection could start inside
+  the Python call (its argument tuple would be alive in it), and a command that
+  may free a legacy object runs between `disable` and `enable` (see `emit`).
 """
 
 from __future__ import annotations
@@ -143,7 +146,7 @@ class Generator:
             elif kind == "set":
                 stmt = f"{name} = {{{py_items[0]}}}" if py_items else f"{name} = set()"
             elif kind == "dict":
-                keys = [repr(i[1]) if i[0] == "lit" else repr(i[1]) for i in items]
+                keys = [repr(i[1]) for i in items]  # the simulator's key: the item's name, or the literal
                 stmt = f"{name} = {{{', '.join(f'{k}: {v}' for k, v in zip(keys, py_items))}}}"
             else:
                 stmt = f"{name} = {kind.capitalize()}()"
@@ -256,7 +259,8 @@ class Generator:
             if kind == "dict":
                 return [f"del {src}[{key!r}]"]
             if kind == "set":
-                return [f"{src}.remove({self.item_python(('name', word)) if type(target) is int else self.value(target.value)})"]
+                member = word if type(target) is int else self.value(target.value)
+                return [f"{src}.remove({member})"]
             return [f"del {src}.{key}"]
 
         self.emit(f"unlink {src} {word}", translate, frees=True)

@@ -65,6 +65,23 @@ def _stats():
         g += 1
     s = None
 
+def _referrers():
+    k = 0
+    while k < len(_NAMES):
+        n = _NAMES[k]
+        o = _g.get(n, _MISSING)
+        if o is not _MISSING and type(o) is not int and type(o) is not str:
+            L = gc.get_referrers(o)
+            _rec.append("F"); _rec.append(n); _rec.append(len(L))
+            i = 0
+            while i < len(L):
+                r = _idn.get(id(L[i]))
+                _rec.append("?" + type(L[i]).__name__ if r is None else r)
+                i += 1
+            L = None
+        k += 1
+    o = None
+
 def _m():
     en = gc.isenabled()
     gc.disable()
@@ -130,6 +147,7 @@ def warm_up(ns, code):
     ns["_gccb"]("start", {"generation": 0, "collected": 0, "uncollectable": 0})
     ns["_m"]()
     ns["_stats"]()
+    ns["_referrers"]()
     target = ns["Object"]()
     ref = weakref.ref(target)
     for const in code.co_consts:
@@ -154,6 +172,7 @@ def run(program):
         exec(code, ns)  # its first line resets the collector (see Program.source in harness.py)
         gc.disable()
         ns["_stats"]()
+        ns["_referrers"]()
     except BaseException:
         error = traceback.format_exc()
     finally:

@@ -72,9 +72,12 @@ class SimBackend(Backend):
         return snapshot.backend_checkpoint(self, command, words)
 
     def freed_names(self, ops: list[int] | None = None) -> list[str]:
-        """Names of freed objects, in allocation order (the order they were freed in is in --trace)."""
+        """Names of freed objects, in allocation order (the order they were freed in is in --trace).
+        Objects CPython makes and drops within one operation (`x:callbacks`, a name no one can
+        type) are left out."""
         ops = self.heap.freed_log if ops is None else ops
-        return [self.heap.name[op] for op in sorted(ops)]
+        names = self.heap.name
+        return [names[op] for op in sorted(ops) if ":" not in names[op]]
 
     def _freed_suffix(self, ops: list[int]) -> str:
         return "; freed " + ", ".join(self.freed_names(ops)) if ops else ""
