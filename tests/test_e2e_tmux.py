@@ -95,7 +95,7 @@ def test_a_first_session(terminal):
 
 
 def test_ctrl_c_stops_a_running_command_and_the_shell_goes_on(terminal, tmp_path):
-    (tmp_path / "long.gcsh").write_text("#\n" * 1_000_000)  # a second or so of reading comments
+    (tmp_path / "long.gcsh").write_text("#\n" * 5_000_000)  # several seconds of reading comments
     t = terminal()
     t.keys("source long.gcsh", "Enter")
     t.wait(r"^gcsh sim 3\.11> source long\.gcsh\s+(?![\s\S]*gen0)")  # running: the toolbar is gone
