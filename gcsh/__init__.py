@@ -15,5 +15,5 @@ def embed(namespace: dict | None = None, **options) -> int:
         if scope is not frame.f_globals and type(scope) is dict:
             options.setdefault("made_by_gcsh", [scope])
         del frame, scope
-    from .backends.live.embedding import embed as run
+    from .embedding import embed as run
     return run(namespace, **options)

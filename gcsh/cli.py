@@ -101,16 +101,16 @@ def _run(args, session, stdin, stdout, stderr, env) -> int:
         if (not ok and not args.keep_going) or session.quit_requested or session.interrupted:
             return EXIT_OK if ok else EXIT_FAILED
     ran_something = bool(args.files) or args.commands is not None
-    if _is_tty(stdin) and _is_tty(stdout) and (args.interactive or not ran_something):
+    if is_tty(stdin) and is_tty(stdout) and (args.interactive or not ran_something):
         from .shell.app import run_shell
         run_shell(session, color=args.color, env=env)
         return EXIT_OK if ok else EXIT_FAILED
     if not ran_something:
-        ok = session.run_lines(_stdin_lines(stdin), "<stdin>")
+        ok = session.run_lines(stdin_lines(stdin), "<stdin>")
     return EXIT_OK if ok else EXIT_FAILED
 
 
-def _stdin_lines(stdin):
+def stdin_lines(stdin):
     """Lines of stdin as they arrive, decoded as UTF-8 line by line (a bad line is an error there)."""
     buffer = getattr(stdin, "buffer", None)
     if buffer is None:
@@ -135,7 +135,7 @@ def _argument_lines(text: str):
             yield UserError(f"not valid UTF-8 (byte 0x{byte:02x} at column {e.start + 1})")
 
 
-def _is_tty(stream) -> bool:
+def is_tty(stream) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):

@@ -16,8 +16,8 @@ from typing import Callable, Iterable
 from ..backends.sim.models import MODELS as PROFILES
 from ..errors import UserError
 from ..syntax import Word
+from ..values import NAME_RE, Atom  # noqa: F401  (Atom: re-exported for command modules)
 
-NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 INT_RE = re.compile(r"[+-]?\d+\Z")
 
 DEBUG_FLAGS = {
@@ -41,16 +41,6 @@ KINDS = {
 }
 BACKENDS = {"sim": "the simulated collector", "live": "the real gc module of this interpreter"}
 MODELS = {v: f"CPython {v}, checked against {m.checked}" for v, m in PROFILES.items()}
-
-
-@dataclass(frozen=True)
-class Atom:
-    """A literal item (int or str) held by a container: a value, not a heap object."""
-
-    value: int | str
-
-    def __str__(self) -> str:
-        return repr(self.value)
 
 
 # ---------------------------------------------------------------- argument types

@@ -23,7 +23,7 @@ import weakref
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from ...commands.registry import Atom
+from ...values import Atom
 from ...errors import UserError
 from ..base import Backend
 from . import census, objects, pyexec

@@ -31,7 +31,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 
-from ...commands.registry import Atom
+from ...values import Atom
 from ..sim.heap import PERMANENT, UNTRACKED
 from .idmap import index_of
 from .objects import HEAPTYPE, has_del, type_name

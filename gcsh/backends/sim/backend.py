@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ...commands.registry import Atom
+from ...values import Atom
 from ...errors import UserError
 from ..base import Backend
 from . import collector, snapshot

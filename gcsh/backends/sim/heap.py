@@ -17,7 +17,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterable
 
-from ...commands.registry import Atom
+from ...values import Atom
 from ...errors import UserError
 from .models import Model
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 
-from ...commands.registry import NAME_RE, Atom
+from ...values import NAME_RE, Atom
 from ...errors import UserError
 from ...fileio import check_target, read_bytes, write_atomically
 from ...syntax import MAX_LINE

@@ -7,7 +7,7 @@ as Python: `[0]` a list or tuple item, `['k']` a dict key, `.x` an attribute.
 
 from __future__ import annotations
 
-from ...commands.registry import Atom
+from ...values import Atom
 from ..view import Edge, HeapView, Node
 from .heap import PERMANENT
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
-from ...cli import EXIT_FAILED, EXIT_OK, _is_tty, _stdin_lines
-from ...interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, Termination
+from .cli import EXIT_FAILED, EXIT_OK, is_tty, stdin_lines
+from .interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, Termination
 
 
 def embed(namespace: dict, *, commands: str | None = None, stdin=None, stdout=None, stderr=None,
@@ -22,8 +22,8 @@ def embed(namespace: dict, *, commands: str | None = None, stdin=None, stdout=No
     """Run gcsh's live backend over NAMESPACE: COMMANDS if given, else the interactive shell
     on a terminal, else the commands read from STDIN. Returns an exit status as gcsh's.
     MADE_BY_GCSH: objects that exist only because gcsh looked (counted as gcsh's own)."""
-    from ...runner import Session
-    from .backend import LiveBackend
+    from .backends.live import LiveBackend
+    from .runner import Session
 
     stdin = stdin or sys.stdin
     session = Session(stdout or sys.stdout, stderr or sys.stderr, json_mode=json, keep_going=True)
@@ -37,12 +37,12 @@ def embed(namespace: dict, *, commands: str | None = None, stdin=None, stdout=No
             session.switch_backend("live")
             if commands is not None:
                 ok = session.run_text(commands, "<embed>")
-            elif _is_tty(stdin) and _is_tty(session.stdout):
-                from ...shell.app import run_shell
+            elif is_tty(stdin) and is_tty(session.stdout):
+                from .shell.app import run_shell
                 run_shell(session, env=os.environ)
                 ok = True
             else:
-                ok = session.run_lines(_stdin_lines(stdin), "<stdin>")
+                ok = session.run_lines(stdin_lines(stdin), "<stdin>")
             status = EXIT_OK if ok else EXIT_FAILED
         except KeyboardInterrupt:
             status = EXIT_INTERRUPTED

@@ -1,0 +1,38 @@
+"""Values shared by the command language and the backends: literal items and the name syntax.
+
+It sits below both, so that a backend never imports from `commands`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# An object's name: an identifier, or dotted identifiers for generated names (`a.__dict__`).
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+
+
+class Atom:
+    """A literal item (int or str) held by a container: a value, not a heap object."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int | str):
+        object.__setattr__(self, "value", value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Atom is immutable")
+
+    def __reduce__(self):
+        return Atom, (self.value,)
+
+    def __eq__(self, other) -> bool:
+        return type(other) is Atom and type(other.value) is type(self.value) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash((type(self.value), self.value))
+
+    def __repr__(self) -> str:
+        return f"Atom({self.value!r})"
+
+    def __str__(self) -> str:
+        return repr(self.value)
