@@ -10,6 +10,7 @@ from typing import Sequence
 from . import __version__
 from .errors import UserError
 from .interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, Termination
+from .values import BACKENDS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "shell when stdin and stdout are terminals. Type 'help' inside for the commands.")
     p.add_argument("files", nargs="*", metavar="FILE", help="command files to run, in order")
     p.add_argument("-c", dest="commands", metavar="CMDS", help="run these commands ('; ' separates them)")
-    p.add_argument("--backend", choices=("sim", "live"), default="sim", help="start in this backend (default sim)")
+    p.add_argument("--backend", choices=list(BACKENDS), default="sim", help="start in this backend (default sim)")
     p.add_argument("--model", choices=list(MODELS), help="the CPython version the simulator models "
                                                          "(default: this interpreter's)")
     p.add_argument("--json", action="store_true", help="one JSON object per command on stdout")

@@ -7,6 +7,15 @@ from __future__ import annotations
 
 import re
 
+# The gc module's debug flags, as gc.DEBUG_* spells them.
+DEBUG_STATS, DEBUG_COLLECTABLE, DEBUG_UNCOLLECTABLE, DEBUG_SAVEALL = 1, 2, 4, 32
+DEBUG_LEAK = DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE | DEBUG_SAVEALL
+DEBUG_FLAGS = {"DEBUG_STATS": DEBUG_STATS, "DEBUG_COLLECTABLE": DEBUG_COLLECTABLE,
+               "DEBUG_UNCOLLECTABLE": DEBUG_UNCOLLECTABLE, "DEBUG_SAVEALL": DEBUG_SAVEALL, "DEBUG_LEAK": DEBUG_LEAK}
+
+# The backends, with what each is.
+BACKENDS = {"sim": "the simulated collector", "live": "the real gc module of this interpreter"}
+
 # An object's name: an identifier, or dotted identifiers for generated names (`a.__dict__`).
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 

@@ -16,17 +16,10 @@ from typing import Callable, Iterable
 from ..backends.sim.models import MODELS as PROFILES
 from ..errors import UserError
 from ..syntax import Word
-from ..values import NAME_RE, Atom  # noqa: F401  (Atom: re-exported for command modules)
+from ..values import BACKENDS, DEBUG_FLAGS, NAME_RE, Atom  # noqa: F401  (re-exported for command modules)
 
 INT_RE = re.compile(r"[+-]?\d+\Z")
 
-DEBUG_FLAGS = {
-    "DEBUG_STATS": 1,
-    "DEBUG_COLLECTABLE": 2,
-    "DEBUG_UNCOLLECTABLE": 4,
-    "DEBUG_SAVEALL": 32,
-    "DEBUG_LEAK": 38,
-}
 # The kinds of object `alloc` makes; the text is shown by help and completion.
 KINDS = {
     "list": "a list (tracked at creation)",
@@ -39,7 +32,6 @@ KINDS = {
     "int": "an int (not a GC object)",
     "str": "a str (not a GC object)",
 }
-BACKENDS = {"sim": "the simulated collector", "live": "the real gc module of this interpreter"}
 MODELS = {v: f"CPython {v}, checked against {m.checked}" for v, m in PROFILES.items()}
 
 

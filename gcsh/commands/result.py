@@ -15,10 +15,23 @@ class Result:
         return self
 
 
-def pylist(names) -> str:
+# How many names a list shows before it summarises the rest ("… and 999,990 more"); `--all` shows all.
+NAME_LIMIT = 10
+
+
+def name_list(names, limit: int | None = NAME_LIMIT) -> str:
+    """NAMES (any sequence with len() and slicing) joined by commas: the first LIMIT of them,
+    then how many more (LIMIT None: all). The cost is LIMIT names, however long the list."""
+    total = len(names)
+    if limit is None or total <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f", … and {total - limit:,} more"
+
+
+def pylist(names, limit: int | None = None) -> str:
     """Names shown the way Python shows a list of objects, but by name."""
-    return "[" + ", ".join(names) + "]"
+    return "[" + name_list(names, limit) + "]"
 
 
-def freed_line(names: list[str]) -> list[str]:
-    return [f"freed: {', '.join(names)}"] if names else []
+def freed_line(names, limit: int | None = NAME_LIMIT) -> list[str]:
+    return [f"freed: {name_list(names, limit)}"] if len(names) else []

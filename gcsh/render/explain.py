@@ -14,8 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..backends.view import HeapView
-
-DEBUG_SAVEALL = 32
+from ..values import DEBUG_SAVEALL
 GARBAGE = "gc.garbage"  # the name of the entry point that gc.garbage is
 OUTSIDE = "outside"  # held by references from outside the drawn heap (live backend)
 HELD = 1 << 40  # the refcount of an object whose refcount the view does not know: held

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import fastpath
 from .heap import COLLECTING, FREED, Heap, address
 
-DEBUG_STATS, DEBUG_COLLECTABLE, DEBUG_UNCOLLECTABLE, DEBUG_SAVEALL = 1, 2, 4, 32
+from ...values import DEBUG_COLLECTABLE, DEBUG_SAVEALL, DEBUG_STATS, DEBUG_UNCOLLECTABLE
 
 
 @dataclass

@@ -31,12 +31,12 @@ from collections import Counter, deque
 from itertools import chain, repeat
 from operator import length_hint
 
+from ...values import DEBUG_SAVEALL
 from .heap import FREED, Heap
 
 MIN_OBJECTS = 10_000  # below this the reference phases take a few milliseconds: not worth numpy
 # Kinds whose freeing runs code or touches other tables: their garbage takes the reference path.
 SPECIAL_KINDS = frozenset({"finalizer", "legacy", "weakref"})
-DEBUG_SAVEALL = 32
 TRAVERSED_BACKWARDS = ("list", "tuple")
 
 _libs = None  # (numpy, csr_array, breadth_first_order), or False when they cannot be imported
