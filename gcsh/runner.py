@@ -50,6 +50,9 @@ class Session:
         self._events: list[str] | None = None  # JSON mode: events of the running command
         self._depth = 0
         self.backends: dict[str, object] = {}
+        # Called with the session after every command, whether it succeeded or not (a page
+        # that redraws the heap listens here); an observer must not run commands itself.
+        self.observers: list[Callable[["Session"], None]] = []
         from .backends.sim.backend import SimBackend
         self.backends["sim"] = SimBackend(self.emit, model)
         self.backend = self.backends["sim"]
@@ -149,6 +152,13 @@ class Session:
 
     def execute(self, statement: Statement, source: str) -> bool:
         """Run one statement; print its result or its error. True if it succeeded."""
+        try:
+            return self._execute(statement, source)
+        finally:
+            for observe in self.observers:
+                observe(self)
+
+    def _execute(self, statement: Statement, source: str) -> bool:
         word = statement.words[0].text
         if self.echo:
             print(f"gcsh> {statement.text}", file=self.stdout)

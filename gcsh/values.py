@@ -18,6 +18,9 @@ BACKENDS = {"sim": "the simulated collector", "live": "the real gc module of thi
 
 # An object's name: an identifier, or dotted identifiers for generated names (`a.__dict__`).
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+# A handle: `@` and a few hex digits that a backend gives an object it prints (`@7f3a`); it is
+# accepted wherever a name is, and the backend that gave it out resolves it.
+HANDLE_RE = re.compile(r"@[0-9a-f]{1,16}\Z")
 
 
 class Atom:

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from ..backends.sim.models import MODELS as PROFILES
 from ..errors import UserError
 from ..syntax import Word
-from ..values import BACKENDS, DEBUG_FLAGS, NAME_RE, Atom  # noqa: F401  (re-exported for command modules)
+from ..values import BACKENDS, DEBUG_FLAGS, HANDLE_RE, NAME_RE, Atom  # noqa: F401  (re-exported for command modules)
 
 INT_RE = re.compile(r"[+-]?\d+\Z")
 
@@ -49,7 +49,8 @@ class ArgType:
 
 
 def _name(word: Word) -> str:
-    if word.quoted or not NAME_RE.match(word.text):
+    """An object's name or handle (`@7f3a`); what it refers to is the backend's to resolve."""
+    if word.quoted or not (NAME_RE.match(word.text) or HANDLE_RE.match(word.text)):
         raise UserError(f"{word.text!r} is not a valid name", word.column)
     return word.text
 
@@ -63,6 +64,12 @@ def _to_int(text: str, column: int) -> int:
     if digits > MAX_DIGITS:
         raise UserError(f"integer too long: {digits} digits (at most {MAX_DIGITS})", column)
     return int(text)
+
+
+def _new_name(word: Word) -> str:
+    if word.quoted or not NAME_RE.match(word.text):
+        raise UserError(f"{word.text!r} is not a valid name", word.column)
+    return word.text
 
 
 def _int(word: Word) -> int:
@@ -135,7 +142,7 @@ def _word(word: Word) -> str:
 
 
 NAME = ArgType("name", _name, "the name of an object")
-NEWNAME = ArgType("newname", _name, "a new name")
+NEWNAME = ArgType("newname", _new_name, "a new name")
 ITEM = ArgType("item", _item, "an object's name, an integer or a quoted string")
 INT = ArgType("int", _int, "an integer")
 GEN = ArgType("generation", _generation, "a generation: 0, 1 or 2")
