@@ -1,8 +1,10 @@
 """The simulator against the real interpreters, on programs hypothesis makes up.
 
-For each of 3.10-3.13 (where pythonX.Y is installed; CI has them through
-pyenv), GCSH_DIFF_EXAMPLES programs (default 500) run in the simulator with
-that model and, translated to Python, in one long-lived worker process of that
+For each real interpreter whose model exists (tests/differential/interpreters.py:
+pyenv's python3.10-3.13 natively, Pyodide's 3.13.2, 3.14.2 and 3.15.0rc1 in
+WebAssembly under node), GCSH_DIFF_EXAMPLES programs (default 500, about 45 s
+in WebAssembly) run in the simulator with that
+model and, translated to Python, in one long-lived worker process of that
 interpreter; after every command the two must agree on everything observable
 (see tests/differential/harness.py). Automatic collections are in play: the
 programs set small thresholds and enable and disable the collector.
@@ -15,32 +17,62 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from differential.harness import Worker, compare, has_tp_del, interpreter
+from differential import interpreters
+from differential.harness import compare
 from differential.programs import Generator
 from gcsh.backends.sim.models import MODELS
 
-VERSIONS = ["3.10", "3.11", "3.12", "3.13"]
 EXAMPLES = int(os.environ.get("GCSH_DIFF_EXAMPLES", "500"))
 # CI runs the same programs every time; GCSH_DIFF_RANDOM=1 explores new ones.
 RANDOM = os.environ.get("GCSH_DIFF_RANDOM") == "1"
 
 
-@pytest.fixture(scope="module", params=VERSIONS)
+def checked_interpreters():
+    """Every interpreter whose model exists, marked by how it runs."""
+    for interp in interpreters.ALL:
+        if interp.model in MODELS:
+            mark = pytest.mark.wasm if interp.wasm else pytest.mark.cpython
+            yield pytest.param(interp, id=interp.version, marks=[mark, pytest.mark.slow])
+
+
+def start_worker(interp):
+    """A worker on INTERP, or a skip saying in one line why it cannot run here."""
+    if interp.wasm:
+        problem = interpreters.ensure_pyodide()
+        if problem:
+            pytest.skip(f"Pyodide {interp.version}: {problem}")
+        w = interpreters.Worker.wasm(interp)
+    else:
+        exe = interpreters.native_executable(interp.minor)
+        if exe is None:
+            pytest.skip(f"python{interp.minor} is not installed")
+        w = interpreters.Worker.native(exe)
+    about = w.probe()
+    assert about["version"].startswith(interp.minor), about
+    w.legacy = about["tp_del"]  # without _testcapi (Pyodide 0.29.5 has none), programs make no legacy objects
+    w.model = interp.model
+    return w
+
+
+@pytest.fixture(scope="module", params=list(checked_interpreters()))
 def worker(request):
-    exe = interpreter(request.param)
-    if exe is None:
-        pytest.skip(f"python{request.param} is not installed")
-    w = Worker(exe)
-    w.version = request.param
-    w.legacy = has_tp_del(exe)  # without it, programs make no legacy objects
+    w = start_worker(request.param)
     yield w
     w.close()
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
-@given(data=st.data())
-def test_simulator_matches_cpython(worker, data):
-    program = Generator(data, worker.version, legacy=worker.legacy).build()
-    problem = compare(program, worker, MODELS[worker.version].thresholds)
+def differential(worker, data):
+    program = Generator(data, worker.model, legacy=worker.legacy).build()
+    problem = compare(program, worker, MODELS[worker.model].thresholds)
     assert problem is None, problem
+
+
+def test_simulator_matches_cpython(worker):
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.filter_too_much])
+    @given(data=st.data())
+    def check(data):
+        differential(worker, data)
+
+    check()

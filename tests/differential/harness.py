@@ -8,7 +8,7 @@ tracking and finalized state of every bound name, gc.garbage, the freeze
 count, finalizer / weakref-callback / gc-callback events, collect's return
 values and the collector's debug lines; at the end, gc.get_stats() and each
 bound object's gc.get_referrers(). The worker (worker.py) runs the Python side
-on the real interpreter.
+on the real interpreter (interpreters.py starts it, natively or in WebAssembly).
 
 Observing CPython costs allocations (the tuple of gc.get_count(), the lists of
 gc.get_objects()); the same scratch allocations are made on the simulated
@@ -19,18 +19,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from gcsh.backends.sim.heap import PERMANENT
 from gcsh.runner import Session
 
-PYENV_VERSION = "3.11.7:3.10.13:3.12.1:3.13.0"
-WORKER = Path(__file__).with_name("worker.py")
 CALLBACK = 'lambda r: _rec.append("C") or _rec.append(_idn.get(id(r)))'
 
 
@@ -234,64 +228,10 @@ def resolve_debug(line: str, offset: int, registrations) -> str:
     return f"{m.group(1)}> {name}"
 
 
-# ---------------------------------------------------------------- the interpreters
-
-
-def interpreter(version: str) -> str | None:
-    """The path of pythonVERSION (pyenv's shims need PYENV_VERSION), or None."""
-    exe = shutil.which(f"python{version}")
-    if exe is None:
-        return None
-    env = worker_env()
-    try:
-        p = subprocess.run([exe, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                           capture_output=True, text=True, env=env, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return exe if p.returncode == 0 and p.stdout.strip() == version else None
-
-
-def has_tp_del(exe: str) -> bool:
-    """Can this interpreter make legacy finalizers (_testcapi.with_tp_del, a test-only module)?"""
-    p = subprocess.run([exe, "-c", "import _testcapi; _testcapi.with_tp_del"], capture_output=True,
-                       env=worker_env(), timeout=60)
-    return p.returncode == 0
-
-
-def worker_env() -> dict:
-    env = dict(os.environ)
-    versions = [v for v in env.get("PYENV_VERSION", "").split(":") if v]
-    env["PYENV_VERSION"] = ":".join(versions + [v for v in PYENV_VERSION.split(":") if v not in versions])
-    env["PYTHONHASHSEED"] = "0"
-    env.pop("PYTHONPATH", None)
-    return env
-
-
-class Worker:
-    """One long-lived interpreter that runs programs sent to it, one at a time."""
-
-    def __init__(self, exe: str):
-        self.proc = subprocess.Popen([exe, "-u", str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True, env=worker_env())
-
-    def run(self, request: dict) -> dict:
-        self.proc.stdin.write(json.dumps(request) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the worker died (exit status {self.proc.poll()})")
-        return json.loads(line)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            self.proc.wait(timeout=30)
-
-
 # ---------------------------------------------------------------- comparing
 
 
-def compare(program: Program, worker: Worker, threshold) -> str | None:
+def compare(program: Program, worker, threshold) -> str | None:
     """None if CPython did exactly what the simulator did, else a report of the first difference."""
     reply = worker.run(program.request(threshold))
     if reply["error"]:

@@ -1,6 +1,7 @@
 """Runs translated gcsh programs on a real interpreter, one per input line.
 
-Started once per CPython version by the differential tests: it reads JSON
+Started once per interpreter by the differential tests (natively as
+`pythonX.Y worker.py`, in WebAssembly through pyodide.mjs): it reads JSON
 lines `{"source": ..., "names": [...], "values": {...}}`
 and answers each with one JSON line `{"rec": [...], "err": "...", "error": ...}`.
 
@@ -205,15 +206,23 @@ def cleanup(ns):
     raise RuntimeError("a program left garbage that cannot be cleared:\n" + ns.get("_SOURCE", ""))
 
 
+def serve(line):
+    """One request line in, one reply line out (also what pyodide.mjs calls, in WebAssembly).
+    A request {"probe": true} asks what this interpreter is."""
+    request = json.loads(line)
+    if request.get("probe"):
+        import platform
+        return json.dumps({"version": platform.python_version(), "tp_del": with_tp_del is not None})
+    return json.dumps(run(request))
+
+
 def main():
     gc.disable()
     out = sys.stdout
     for line in sys.stdin:
-        if not line.strip():
-            continue
-        program = json.loads(line)
-        out.write(json.dumps(run(program)) + "\n")
-        out.flush()
+        if line.strip():
+            out.write(serve(line) + "\n")
+            out.flush()
 
 
 if __name__ == "__main__":
