@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from differential import interpreters
 from differential.harness import compare
@@ -61,18 +61,35 @@ def worker(request):
     w.close()
 
 
-def differential(worker, data):
-    program = Generator(data, worker.model, legacy=worker.legacy).build()
-    problem = compare(program, worker, MODELS[worker.model].thresholds)
-    assert problem is None, problem
+# Wide programs (many attribute names on one instance, tuples of up to 25 items): what the
+# simulator is known to get wrong there, per model. The fix turns the xfail into a failure.
+WIDE_GAPS = {model: "3.11+ give an instance a real __dict__ once its class's shared keys are full (29 names), "
+                    "and keep 20-item tuples on a free list; the simulator does neither"
+             for model in ("3.11", "3.12", "3.13")}
+WIDE_EXAMPLES = max(1, EXAMPLES // 5)
 
 
-def test_simulator_matches_cpython(worker):
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
+def differential(worker, examples, wide=False, shrink=True):
+    phases = list(Phase) if shrink else [Phase.explicit, Phase.reuse, Phase.generate]
+
+    @settings(max_examples=examples, deadline=None, derandomize=not RANDOM, database=None, phases=phases,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                      HealthCheck.filter_too_much])
     @given(data=st.data())
     def check(data):
-        differential(worker, data)
+        program = Generator(data, worker.model, legacy=worker.legacy, wide=wide).build()
+        problem = compare(program, worker, MODELS[worker.model].thresholds)
+        assert problem is None, problem
 
     check()
+
+
+def test_simulator_matches_cpython(worker):
+    differential(worker, EXAMPLES)
+
+
+def test_simulator_matches_cpython_on_wide_programs(worker, request):
+    gap = WIDE_GAPS.get(worker.model)
+    if gap:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=gap))
+    differential(worker, WIDE_EXAMPLES, wide=True, shrink=not gap)  # a known failure need not be shrunk
