@@ -8,6 +8,8 @@ cpython, wasm): running the programs again prints exactly what was recorded.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from differential import interpreters, recordings
@@ -70,3 +72,25 @@ def test_native_interpreters_print_what_was_recorded(interp):
 @pytest.mark.parametrize("interp", interpreters.WASM, ids=lambda i: i.version)
 def test_webassembly_interpreters_print_what_was_recorded(interp):
     rerun(interp, set(WASM_SAMPLE))
+
+
+def quotes(path):
+    """(line number, program, interpreter, quoted text) for each `- VERSION: `text`` line of PATH."""
+    program = None
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        m = re.match(r"Program: `(\S+\.py)`", line)
+        if m:
+            program = m.group(1)
+        m = re.match(r"- (3\.\d+\.\w+): `(.+)`$", line)
+        if m:
+            yield number, program, m.group(1), m.group(2).replace("\\n", "\n")
+
+
+def test_the_differences_quote_what_the_interpreters_printed():
+    path = recordings.TRUTH / "DIFFERENCES.md"
+    found = list(quotes(path))
+    assert len(found) > 50
+    wrong = [f"DIFFERENCES.md:{n}: {version} did not print {text!r} for {program}"
+             for n, program, version, text in found
+             if text not in recordings.read(version).get(program, recordings.Recording(0, "", "")).text]
+    assert not wrong, "\n".join(wrong)

@@ -10,7 +10,7 @@ One file per interpreter, written by tools/record_truth.py, one section per prog
 stdout, then (when there is any) `[stderr]` and stderr. `source` is a digest of
 the program as it was run, so that a program changed since its recording shows
 up at once, without an interpreter. Memory addresses are written 0xADDR and
-the collector's timings T.TTTTs: nothing else in a recording varies from run to run.
+the collector's timings T.TTTTs (3.15's `duration`, T): nothing else in a recording varies from run to run.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ TRUTH = TESTS / "truth"
 SECTION = re.compile(r"^==> (\S+) rc=(-?\d+) source=([0-9a-f]+) <==$")
 ADDRESS = re.compile(r"0x[0-9a-f]+")
 ELAPSED = re.compile(r"\d+\.\d+s elapsed")
+DURATION = re.compile(r"\('duration', [0-9.e+-]+\)")  # 3.15's callback info and get_stats()
 
 
 @dataclass
@@ -50,7 +51,8 @@ def digest(path: Path) -> str:
 
 
 def normalize(text: str) -> str:
-    return ELAPSED.sub("T.TTTTs elapsed", ADDRESS.sub("0xADDR", text))
+    text = DURATION.sub("('duration', T)", ADDRESS.sub("0xADDR", text))
+    return ELAPSED.sub("T.TTTTs elapsed", text)
 
 
 def section_text(stdout: str, stderr: str) -> str:

@@ -1,0 +1,113 @@
+"""How often the simulator agrees with each real interpreter: random programs and scenario checks.
+
+    python tools/agreement.py                      every interpreter whose model exists
+    python tools/agreement.py 3.14.2 --model 3.13  an interpreter against a model of your choice
+    python tools/agreement.py --programs 100
+
+Prints a Markdown table: per interpreter, the random programs (and wide ones: many
+attribute names, long tuples) on which the simulator and the interpreter agreed,
+the scenario checks (every `#=` line of tests/scenarios/*.gcsh the interpreter
+could run, the known differences included) that held, and the first line of each
+kind of difference. Unlike the tests it does not stop at the first difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st  # noqa: E402
+
+from differential import interpreters, recordings  # noqa: E402
+from differential.harness import compare  # noqa: E402
+from differential.programs import Generator  # noqa: E402
+from gcsh.backends.sim.models import MODELS  # noqa: E402
+
+
+def start(interp):
+    if interp.wasm:
+        problem = interpreters.ensure_pyodide()
+        if problem:
+            raise SystemExit(f"agreement: {interp.label}: {problem}")
+        return interpreters.Worker.wasm(interp)
+    exe = interpreters.native_executable(interp.minor)
+    if exe is None:
+        raise SystemExit(f"agreement: python{interp.minor} is not installed")
+    return interpreters.Worker.native(exe)
+
+
+def random_programs(worker, model: str, legacy: bool, n: int, wide: bool):
+    """(programs run, programs that agreed, Counter of first difference lines)."""
+    outcomes = []
+
+    @settings(max_examples=n, deadline=None, derandomize=True, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def sample(data):
+        program = Generator(data, model, legacy=legacy, wide=wide).build()
+        outcomes.append(compare(program, worker, MODELS[model].thresholds))
+
+    sample()
+    kinds = collections.Counter(p.splitlines()[0].split(" after ")[0].split(" at the")[0]
+                                for p in outcomes if p)
+    return len(outcomes), sum(p is None for p in outcomes), kinds
+
+
+def scenario_checks(interp, model: str):
+    import test_scenarios as scenarios  # the checks themselves, as the tests run them
+
+    total = held = 0
+    failed = []
+    have = recordings.read(interp.version)
+    for path in scenarios.files():
+        script = scenarios.header(path, "scenario")
+        versions = scenarios.header(path, "versions")
+        if script not in have or have[script].rc or (versions and model not in versions.split()):
+            continue
+        for number, _, agrees in scenarios.checks(path, interp, model):
+            total += 1
+            held += agrees
+            if not agrees:
+                failed.append(f"{path.name}:{number}")
+    return total, held, failed
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("versions", nargs="*")
+    ap.add_argument("--model", help="the model to check them against (default: each one's own)")
+    ap.add_argument("--programs", type=int, default=500)
+    args = ap.parse_args(argv)
+    chosen = ([interpreters.by_version(v) for v in args.versions]
+              or [i for i in interpreters.ALL if i.model in MODELS])
+    print("| interpreter | model | random programs | wide programs | scenario checks | differences |")
+    print("|---|---|---|---|---|---|")
+    for interp in chosen:
+        model = args.model or interp.model
+        if model not in MODELS:
+            print(f"| {interp.label} | {model} | (no such model yet) | | | |")
+            continue
+        worker = start(interp)
+        try:
+            legacy = worker.probe()["tp_del"]
+            n, ok, kinds = random_programs(worker, model, legacy, args.programs, wide=False)
+            wn, wok, wkinds = random_programs(worker, model, legacy, max(1, args.programs // 5), wide=True)
+        finally:
+            worker.close()
+        total, held, failed = scenario_checks(interp, model)
+        differences = "; ".join(f"{k} ({c})" for k, c in (kinds + wkinds).most_common(4))
+        if failed:
+            differences += ("; " if differences else "") + "checks " + ", ".join(failed[:6]) + (
+                f" and {len(failed) - 6} more" if len(failed) > 6 else "")
+        print(f"| {interp.label} | {model} | {ok}/{n} | {wok}/{wn} | {held}/{total} | {differences or '-'} |",
+              flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
