@@ -42,7 +42,7 @@ def start(interp):
 
 
 def random_programs(worker, model: str, legacy: bool, n: int, wide: bool):
-    """(programs run, programs that agreed, Counter of first difference lines)."""
+    """(programs run, programs that agreed, {kind of difference: [how many, the first report]})."""
     outcomes = []
 
     @settings(max_examples=n, deadline=None, derandomize=True, database=None,
@@ -53,8 +53,10 @@ def random_programs(worker, model: str, legacy: bool, n: int, wide: bool):
         outcomes.append(compare(program, worker, MODELS[model].thresholds))
 
     sample()
-    kinds = collections.Counter(p.splitlines()[0].split(" after ")[0].split(" at the")[0]
-                                for p in outcomes if p)
+    kinds: dict[str, list] = {}
+    for report in filter(None, outcomes):
+        kind = report.splitlines()[0].split(" after ")[0].split(" at the")[0].rstrip(":")
+        kinds.setdefault(kind, [0, report])[0] += 1
     return len(outcomes), sum(p is None for p in outcomes), kinds
 
 
@@ -82,11 +84,13 @@ def main(argv=None) -> int:
     ap.add_argument("versions", nargs="*")
     ap.add_argument("--model", help="the model to check them against (default: each one's own)")
     ap.add_argument("--programs", type=int, default=500)
+    ap.add_argument("--show", action="store_true", help="then print the first report of each kind of difference")
     args = ap.parse_args(argv)
     chosen = ([interpreters.by_version(v) for v in args.versions]
               or [i for i in interpreters.ALL if i.model in MODELS])
     print("| interpreter | model | random programs | wide programs | scenario checks | differences |")
     print("|---|---|---|---|---|---|")
+    reports = []
     for interp in chosen:
         model = args.model or interp.model
         if model not in MODELS:
@@ -100,12 +104,17 @@ def main(argv=None) -> int:
         finally:
             worker.close()
         total, held, failed = scenario_checks(interp, model)
-        differences = "; ".join(f"{k} ({c})" for k, c in (kinds + wkinds).most_common(4))
+        merged = collections.Counter({k: v[0] for k, v in kinds.items()}) + collections.Counter(
+            {k: v[0] for k, v in wkinds.items()})
+        differences = "; ".join(f"{k} ({c})" for k, c in merged.most_common(4))
+        reports += [f"## {interp.label}, model {model}: {k}\n{v[1]}" for k, v in {**wkinds, **kinds}.items()]
         if failed:
             differences += ("; " if differences else "") + "checks " + ", ".join(failed[:6]) + (
                 f" and {len(failed) - 6} more" if len(failed) > 6 else "")
         print(f"| {interp.label} | {model} | {ok}/{n} | {wok}/{wn} | {held}/{total} | {differences or '-'} |",
               flush=True)
+    if args.show:
+        print("\n" + "\n\n".join(reports))
     return 0
 
 
