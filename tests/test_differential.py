@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from differential import interpreters
-from differential.harness import compare
+from differential.harness import SimRunner, compare
 from differential.programs import Generator
 from gcsh.backends.sim.models import MODELS
 
@@ -93,3 +93,24 @@ def test_simulator_matches_cpython_on_wide_programs(worker, request):
     if gap:
         request.applymarker(pytest.mark.xfail(strict=True, reason=gap))
     differential(worker, WIDE_EXAMPLES, wide=True, shrink=not gap)  # a known failure need not be shrunk
+
+
+@pytest.mark.cpython
+def test_a_failing_python_program_is_reported_by_the_difference_that_made_it_fail():
+    exe = interpreters.native_executable("3.12")
+    if exe is None:
+        pytest.skip("python3.12 is not installed")
+    runner = SimRunner("3.12")
+    steps = [("alloc a list", ['a = []', '_reg(a, "a")', '_stray = []']),  # one list more than gcsh made
+             ("alloc b list", ['b = []', 'undefined_name'])]
+    for line, python in steps:
+        runner.program.names.append(line.split()[1])
+        runner.run(line)
+        runner.program.python.append(python)
+    worker = interpreters.Worker.native(exe)
+    try:
+        problem = compare(runner.program, worker, MODELS["3.12"].thresholds)
+    finally:
+        worker.close()
+    assert problem.startswith("count differs after command 1: alloc a list"), problem
+    assert "then the Python program failed: NameError" in problem

@@ -62,6 +62,7 @@ def rerun(interp, names):
 
 
 @pytest.mark.cpython
+@pytest.mark.slow
 @pytest.mark.parametrize("interp", interpreters.NATIVE, ids=lambda i: i.version)
 def test_native_interpreters_print_what_was_recorded(interp):
     rerun(interp, {p.name for p in recordings.programs()})

@@ -232,21 +232,31 @@ def resolve_debug(line: str, offset: int, registrations) -> str:
 
 
 def compare(program: Program, worker, threshold) -> str | None:
-    """None if CPython did exactly what the simulator did, else a report of the first difference."""
+    """None if CPython did exactly what the simulator did, else a report of the first difference.
+    When the Python program fails (a name the simulator's collector re-bound and CPython's did
+    not, say), the observations made before the failure are compared first: they say why."""
     reply = worker.run(program.request(threshold))
-    if reply["error"]:
-        return f"the Python program failed:\n{reply['error']}\n{explain(program)}"
-    real = parse_record(reply["rec"], reply["err"], program.names)
-    if len(real) != len(program.sim):
-        return f"{len(real)} observations from CPython, {len(program.sim)} from the simulator\n{explain(program)}"
-    program.sim[-1]["stats"] = [[e["collections"], e["collected"], e["uncollectable"]] for e in program.stats]
-    program.sim[-1]["referrers"] = program.referrers
+    failed = reply["error"]
+    try:
+        real = parse_record(reply["rec"], reply["err"], program.names)
+    except (AssertionError, IndexError, ValueError):
+        if not failed:
+            raise
+        real = []  # it failed inside an observation
+    if not failed:
+        if len(real) != len(program.sim):
+            return f"{len(real)} observations from CPython, {len(program.sim)} from the simulator\n{explain(program)}"
+        program.sim[-1]["stats"] = [[e["collections"], e["collected"], e["uncollectable"]] for e in program.stats]
+        program.sim[-1]["referrers"] = program.referrers
+    then = f"(and then the Python program failed: {failed.strip().splitlines()[-1]})\n" if failed else ""
     for step, (sim, cpy) in enumerate(zip(program.sim, real)):
         for key in sim:
-            if sim[key] != cpy[key]:
+            if (key in cpy or not failed) and sim[key] != cpy[key]:
                 where = "at the start" if step == 0 else f"after command {step}: {program.lines[step - 1]}"
-                return (f"{key} differs {where}\n  simulator: {sim[key]}\n  CPython:   {cpy[key]}\n"
+                return (f"{key} differs {where}\n  simulator: {sim[key]}\n  CPython:   {cpy[key]}\n{then}"
                         f"{explain(program, step)}")
+    if failed:
+        return f"the Python program failed:\n{failed}\n{explain(program)}"
     return None
 
 
