@@ -2,12 +2,14 @@
 
 For each real interpreter whose model exists (tests/differential/interpreters.py:
 pyenv's python3.10-3.13 natively, Pyodide's 3.13.2, 3.14.2 and 3.15.0rc1 in
-WebAssembly under node), GCSH_DIFF_EXAMPLES programs (default 500, about 45 s
-in WebAssembly) run in the simulator with that
-model and, translated to Python, in one long-lived worker process of that
-interpreter; after every command the two must agree on everything observable
-(see tests/differential/harness.py). Automatic collections are in play: the
-programs set small thresholds and enable and disable the collector.
+WebAssembly under node), GCSH_DIFF_EXAMPLES programs (default 500, under a
+minute in WebAssembly) run in the simulator with that model and, translated to
+Python, in one long-lived worker process of that interpreter; after every
+command the two must agree on everything observable (see
+tests/differential/harness.py). Automatic collections are in play: the programs
+set small thresholds and enable and disable the collector. Wide programs (one
+instance with up to 40 attribute names, tuples of up to 25 items) probe the
+limits of the shared keys and of the free lists.
 """
 
 from __future__ import annotations

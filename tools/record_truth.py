@@ -71,6 +71,7 @@ def main(argv=None) -> int:
             if args.check:
                 for name in changed:
                     print(f"{interp.label}: {name} differs from its recording")
+                print(f"{interp.label}: {len(fresh) - len(changed)} of {len(fresh)} programs print what was recorded")
                 status |= bool(changed)
                 continue
             kept = {n: r for n, r in old.items() if (recordings.PROGRAMS / n).exists()}  # not re-run now
