@@ -34,6 +34,7 @@ HELPERS = r'''
 _wref = weakref.ref
 _sp = gc.isenabled          # a C call: the safe point that ends every command (3.12+)
 _MISSING = object()
+_ONCE = object()            # held by this namespace alone: what getrefcount adds to a true refcount
 
 class Object:
     pass
@@ -104,12 +105,14 @@ def _m():
         o = None
         L = None
         g += 1
+    o = _g.get("_ONCE", _MISSING)
+    extra = sys.getrefcount(o) - 1  # the local and the argument: 2, or fewer where 3.14+ borrow them
     k = 0
     while k < len(_NAMES):
         n = _NAMES[k]
         o = _g.get(n, _MISSING)
         if o is not _MISSING:
-            _rec.append("b"); _rec.append(n); _rec.append(sys.getrefcount(o))
+            _rec.append("b"); _rec.append(n); _rec.append(sys.getrefcount(o) - extra)
             _rec.append(gc.is_tracked(o)); _rec.append(gc.is_finalized(o))
         k += 1
     o = None
