@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from differential import interpreters
-from differential.harness import SimRunner, compare
+from differential.harness import Program, SimRunner, compare, parse_record
 from differential.programs import Generator
 from gcsh.backends.sim.models import MODELS
 
@@ -116,3 +116,26 @@ def test_a_failing_python_program_is_reported_by_the_difference_that_made_it_fai
         worker.close()
     assert problem.startswith("count differs after command 1: alloc a list"), problem
     assert "then the Python program failed: NameError" in problem
+
+
+def every_interpreter():
+    for interp in interpreters.ALL:
+        yield pytest.param(interp, id=interp.version, marks=[pytest.mark.wasm if interp.wasm else pytest.mark.cpython])
+
+
+@pytest.mark.parametrize("interp", list(every_interpreter()))
+def test_the_worker_observes_true_refcounts_and_tracking_on_every_interpreter(interp):
+    """The observation itself is right on each interpreter, whether or not its model exists yet."""
+    worker = start_worker(interp)
+    try:
+        program = Program("3.13", python=[["a = []", '_reg(a, "a")', "b = [a, a]", '_reg(b, "b")'], ["del b"]],
+                          names=["a", "b"])
+        reply = worker.run(program.request((2000, 10, 10)))
+    finally:
+        worker.close()
+    assert reply["error"] is None, reply["error"]
+    start, made, dropped = parse_record(reply["rec"], reply["err"], program.names)
+    assert start["bound"] == {}
+    assert made["bound"] == {"a": (3, True, False), "b": (1, True, False)}
+    assert dropped["bound"] == {"a": (1, True, False)}
+    assert made["gens"][0][-2:] == ["a", "b"]
