@@ -1,0 +1,138 @@
+"""The live page's HTTP server: the standard library's, on 127.0.0.1 only.
+
+    GET /              the page (it listens on /events and redraws)
+    GET /events        server-sent events: one `heap` event per new drawing, the latest first
+    GET /heap.svg      the current picture (waits for the drawing of the latest command)
+    GET /state.json    the toolbar's state and the drawing's version
+    GET /collection.html   the step-through page of the last collection, once there is one
+
+Requests must name this server in their Host header (127.0.0.1 or localhost, with the port), so a
+page elsewhere cannot read the heap through a DNS name it points here. The page's script runs
+under a nonce: markup inside a picture cannot run code.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOST = "127.0.0.1"
+MAX_STREAMS = 32  # event streams open at once; more are refused (each holds a thread)
+KEEPALIVE = 15.0  # seconds between comments on an idle event stream (a closed tab is noticed)
+WAIT_FOR_DRAWING = 15.0  # seconds /heap.svg waits for the drawing of the latest command
+
+
+class PageServer(ThreadingHTTPServer):
+    daemon_threads = True  # a stream never keeps gcsh alive
+    block_on_close = False
+
+    def __init__(self, viewer, port: int):
+        self.viewer = viewer
+        self.nonce = secrets.token_urlsafe(16)
+        self.streams = 0
+        self.streams_lock = threading.Lock()
+        super().__init__((HOST, port), Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks the host's name up (getfqdn), which can wait on DNS: not needed
+        self.socket.bind(self.server_address)
+        self.server_address = self.socket.getsockname()
+        self.server_name, self.server_port = HOST, self.server_address[1]
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a tab closed mid-answer is not gcsh's error; nothing is printed into the shell
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PageServer
+    protocol_version = "HTTP/1.1"
+    server_version = "gcsh-view"
+    sys_version = ""
+
+    def log_message(self, format, *args) -> None:  # the shell's screen is not a server log
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        if not self._host_is_ours():
+            return self._send(HTTPStatus.FORBIDDEN, "text/plain", b"this page answers only to its own address\n")
+        path = self.path.split("?", 1)[0]
+        viewer = self.server.viewer
+        if path == "/":
+            from .livepage import live_page
+            return self._send(HTTPStatus.OK, "text/html", live_page(self.server.nonce).encode("utf-8"))
+        if path == "/heap.svg":
+            drawing = viewer.latest_drawing(WAIT_FOR_DRAWING)
+            if drawing.svg is None:
+                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
+                                  f"{drawing.error or 'nothing drawn yet'}\n".encode("utf-8"))
+            return self._send(HTTPStatus.OK, "image/svg+xml", drawing.svg.encode("utf-8"))
+        if path == "/state.json":
+            drawing = viewer.latest_drawing(WAIT_FOR_DRAWING)
+            return self._send(HTTPStatus.OK, "application/json", json.dumps(drawing.state()).encode("utf-8"))
+        if path == "/collection.html":
+            page = viewer.collection_page()
+            if page is None:
+                return self._send(HTTPStatus.NOT_FOUND, "text/plain",
+                                  f"{viewer.collection_note()}\n".encode("utf-8"))
+            return self._send(HTTPStatus.OK, "text/html", page.encode("utf-8"))
+        if path == "/events":
+            return self._stream()
+        return self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+
+    def do_POST(self) -> None:
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain", b"the page only shows the heap\n")
+
+    do_PUT = do_DELETE = do_PATCH = do_POST
+
+    def _host_is_ours(self) -> bool:
+        port = self.server.server_port
+        return self.headers.get("Host", "") in (f"{HOST}:{port}", f"localhost:{port}")
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if kind == "text/html":
+            self.send_header("Content-Security-Policy", f"default-src 'none'; script-src 'nonce-{self.server.nonce}'; "
+                             "style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _stream(self) -> None:
+        server = self.server
+        with server.streams_lock:
+            if server.streams >= MAX_STREAMS:
+                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", b"too many pages open\n")
+            server.streams += 1
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.close_connection = True
+            sent = -1
+            while True:
+                drawing = server.viewer.next_drawing(sent, KEEPALIVE)
+                if drawing is None:  # the page is closing
+                    return
+                if drawing.serial == sent:
+                    self.wfile.write(b": still here\n\n")
+                else:
+                    data = json.dumps(drawing.event(), separators=(",", ":"))
+                    self.wfile.write(f"id: {drawing.serial}\nevent: heap\ndata: {data}\n\n".encode("utf-8"))
+                    sent = drawing.serial
+                self.wfile.flush()
+        except OSError:  # the tab went away
+            return
+        finally:
+            with server.streams_lock:
+                server.streams -= 1
