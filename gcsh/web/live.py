@@ -8,13 +8,13 @@ faster than pictures, only the latest is drawn. Commands run by a file or `sourc
 most as often as reading costs a fifth of the time (the `source` command itself, when it ends,
 always is); a command typed or given with -c always is.
 
-The viewer stops with `view stop`, `quit`, and when gcsh's process ends by any path (its threads
-are daemons and an atexit hook closes the socket): nothing listens after gcsh has gone.
+The viewer stops with `view stop`, `quit`, when gcsh's process ends by any path (its threads are
+daemons, and an exit hook closes the socket), and when the session is gone (a program that embeds
+gcsh goes on after it: the session is freed by its next collection): nothing listens after gcsh.
 """
 
 from __future__ import annotations
 
-import atexit
 import threading
 import time
 import weakref
@@ -86,9 +86,10 @@ class Viewer:
                          threading.Thread(target=self._draw_loop, name="gcsh-view-drawing", daemon=True)]
         for t in self._threads:
             t.start()
-        session.observers.append(self.observe)
+        session.observers.append(self.observe)  # (the runner calls it after `view`: the first picture)
         _VIEWERS[session] = self
-        atexit.register(self.stop)  # (the runner calls observe after the `view` command: the first picture)
+        # when gcsh's process ends (atexit), or the session is gone (an embedding program goes on)
+        self._finalizer = weakref.finalize(session, self.stop)
 
     # ------------------------------------------------------------ the shell's thread
 
@@ -122,6 +123,8 @@ class Viewer:
                 view = backend.view()
             except UserError as e:
                 error = e.message
+            except Exception as e:  # noqa: BLE001 (the page says so; the shell goes on)
+                error = f"could not read the heap: {e}"
         else:
             error = f"the {backend.name} backend cannot draw its heap"
         recorded = self.recorder.after_command(backend)
@@ -167,8 +170,8 @@ class Viewer:
 
     # ------------------------------------------------------------ the server's threads
 
-    def latest_drawing(self, timeout: float) -> Drawing:
-        """The drawing of the latest snapshot (waiting up to TIMEOUT for it)."""
+    def latest_drawing(self, timeout: float) -> Drawing | None:
+        """The drawing of the latest snapshot (waiting up to TIMEOUT for it); None once stopping."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while self.current.version < self._version and not self._stopping:
@@ -176,7 +179,7 @@ class Viewer:
                 if left <= 0:
                     break
                 self._changed.wait(left)
-            return self.current
+            return None if self._stopping else self.current
 
     def next_drawing(self, after: int, timeout: float) -> Drawing | None:
         """A drawing published after serial AFTER, or the current one after TIMEOUT; None once stopping."""
@@ -199,12 +202,15 @@ class Viewer:
 
     def stop(self) -> None:
         """Close the page: the socket first, then the threads (idempotent)."""
+        if threading.current_thread() in self._threads:  # a collection freed the session on our own thread
+            threading.Thread(target=self.stop, name="gcsh-view-stop", daemon=True).start()
+            return
         with self._changed:
             if self._stopping:
                 return
             self._stopping = True
             self._changed.notify_all()
-        atexit.unregister(self.stop)
+        self._finalizer.detach()
         session = self._session()
         if session is not None:
             if self.observe in session.observers:

@@ -27,6 +27,7 @@ _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>gcsh: the heap</title>
+<link rel="icon" href="data:,">
 <style>
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1e293b;background:#f8fafc}
@@ -41,15 +42,18 @@ header{position:sticky;top:0;z-index:1;background:#fff;border-bottom:1px solid #
 #error{color:#9f1239;font-weight:600}
 main{padding:1rem}
 #picture{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:.5rem;overflow:auto;min-height:8rem}
-#picture svg{max-width:100%;height:auto;display:block;margin:auto}
+#picture svg{display:block;margin:auto}
+#picture.fit svg{max-width:100%;height:auto}
+#zoom{font:inherit;font-size:.85rem;border:1px solid #94a3b8;background:#fff;border-radius:6px;padding:.05rem .6rem;cursor:pointer}
 {rules}
 </style></head>
 <body data-version="0">
 <header><div id="toolbar" aria-label="the shell's toolbar">&nbsp;</div>
 <div id="bar"><h1>gcsh <span id="describe"></span></h1>
 <span id="connection" class="lost">connecting…</span>
+<button type="button" id="zoom" title="fit the picture to the page, or show it at its own size">actual size</button>
 <span id="info"></span><span id="collection"></span><span id="error"></span></div></header>
-<main><div id="picture" aria-live="polite"></div><p id="notes"></p></main>
+<main><div id="picture" class="fit" aria-live="polite"></div><p id="notes"></p></main>
 <script nonce="{nonce}">
 (function(){
   var $ = function(id){ return document.getElementById(id); };
@@ -61,11 +65,22 @@ main{padding:1rem}
       span.textContent = f[1]; bar.appendChild(span);
     });
   }
+  var zoomed = null;  // null: fit unless the picture is far wider than the page; else the user's choice
+  function zoom(actual){
+    $('picture').className = actual ? '' : 'fit';
+    $('zoom').textContent = actual ? 'fit to page' : 'actual size';
+  }
+  $('zoom').onclick = function(){ zoomed = $('picture').className === 'fit'; zoom(zoomed); };
   function show(d){
     document.body.dataset.version = String(d.version);
     $('describe').textContent = d.describe;
     toolbar(d.toolbar || []);
-    if (d.svg) $('picture').innerHTML = d.svg;
+    if (d.svg) {
+      $('picture').innerHTML = d.svg;
+      var svg = $('picture').querySelector('svg');
+      var wide = svg && svg.width.baseVal.value > 2.5 * $('picture').clientWidth;
+      zoom(zoomed === null ? wide : zoomed);
+    }
     $('error').textContent = d.error || '';
     $('notes').textContent = (d.notes || []).join(' · ');
     $('info').textContent = 'drawing ' + d.version + ', ' + Math.round(d.seconds * 1000) + ' ms after the command';

@@ -67,13 +67,13 @@ class Handler(BaseHTTPRequestHandler):
             from .livepage import live_page
             return self._send(HTTPStatus.OK, "text/html", live_page(self.server.nonce).encode("utf-8"))
         if path == "/heap.svg":
-            drawing = viewer.latest_drawing(WAIT_FOR_DRAWING)
+            drawing = viewer.latest_drawing(WAIT_FOR_DRAWING) or viewer.current
             if drawing.svg is None:
                 return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
                                   f"{drawing.error or 'nothing drawn yet'}\n".encode("utf-8"))
             return self._send(HTTPStatus.OK, "image/svg+xml", drawing.svg.encode("utf-8"))
         if path == "/state.json":
-            drawing = viewer.latest_drawing(WAIT_FOR_DRAWING)
+            drawing = viewer.latest_drawing(WAIT_FOR_DRAWING) or viewer.current
             return self._send(HTTPStatus.OK, "application/json", json.dumps(drawing.state()).encode("utf-8"))
         if path == "/collection.html":
             page = viewer.collection_page()
@@ -120,8 +120,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.close_connection = True
             sent = -1
+            drawing = server.viewer.latest_drawing(WAIT_FOR_DRAWING)  # first, the heap as it is now
             while True:
-                drawing = server.viewer.next_drawing(sent, KEEPALIVE)
                 if drawing is None:  # the page is closing
                     return
                 if drawing.serial == sent:
@@ -131,6 +131,7 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.write(f"id: {drawing.serial}\nevent: heap\ndata: {data}\n\n".encode("utf-8"))
                     sent = drawing.serial
                 self.wfile.flush()
+                drawing = server.viewer.next_drawing(sent, KEEPALIVE)
         except OSError:  # the tab went away
             return
         finally:
