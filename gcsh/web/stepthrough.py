@@ -223,7 +223,7 @@ _SCRIPT = """
     counter.textContent = 'phase ' + (at + 1) + ' / ' + frames.length + ': ' + frames[at].dataset.phase;
     document.body.dataset.phase = String(at);
     prev.disabled = at === 0; next.disabled = at === frames.length - 1;
-    if (history.replaceState) history.replaceState(null, '', '#' + (at + 1));
+    try { history.replaceState(null, '', '#' + (at + 1)); } catch (e) { /* a page without its own address (srcdoc) */ }
   }
   prev.onclick = function(){ show(at - 1); };
   next.onclick = function(){ show(at + 1); };

@@ -41,7 +41,7 @@ async function handle(q) {
       return { ms: Date.now() - started };
     }
     case 'screenshot':
-      await page.screenshot({ path: q.path, fullPage: !!q.full });
+      await page.screenshot({ path: q.path, fullPage: !!q.full, ...(q.clip ? { clip: q.clip } : {}) });
       return {};
     case 'requests':
       return { urls: requests };
