@@ -21,7 +21,8 @@ class Gcsh:
         self._stderr = open(self.stderr_path, "w")
         self.process = subprocess.Popen([sys.executable, "-m", "gcsh", "--json", "--keep-going", *args],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-                                        text=True, cwd=cwd or tmp_path, env={**os.environ, "NO_COLOR": "1"})
+                                        text=True, cwd=cwd or tmp_path,
+                                        env={**os.environ, "NO_COLOR": "1", "PYTHONFAULTHANDLER": "1"})
 
     def run(self, command: str, timeout: float = 60.0) -> dict:
         """Run one command (no ';'): its JSON answer."""
@@ -51,6 +52,10 @@ class Gcsh:
             self.process.stdin.close()
         try:
             return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:  # say where it hangs: faulthandler prints every thread's stack
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=10)
+            raise AssertionError(f"gcsh did not exit after {how}:\n{self.stderr()}") from None
         finally:
             self.close()
 
@@ -74,6 +79,17 @@ def get(url: str, timeout: float = 20.0, headers: dict | None = None) -> tuple[i
             return answer.status, answer.headers.get("Content-Type", ""), answer.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.code, e.headers.get("Content-Type", ""), e.read().decode("utf-8")
+
+
+def get_until(url: str, contains: str, timeout: float = 10.0) -> tuple[int, str, str]:
+    """GET until the body contains CONTAINS (a command's output comes just before its page is
+    redrawn: the runner calls the page's observer after printing), or the last answer at TIMEOUT."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = get(url)
+        if contains in answer[2] or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.02)
 
 
 def port_of(url: str) -> int:

@@ -14,7 +14,7 @@ import pytest
 
 from gcsh.cli import main
 from gcsh.runner import Session
-from pages import Gcsh, get, listening, port_of, wait_closed
+from pages import Gcsh, get, get_until, listening, port_of, wait_closed
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 
@@ -41,9 +41,9 @@ def test_the_page_shows_a_name_allocated_after_it_was_opened(gcsh_process):
     status, kind, svg = get(url + "heap.svg")
     assert status == 200 and kind == "image/svg+xml" and svg.startswith("<svg") and "zebra" not in svg
     assert g.run("alloc zebra")["ok"]
-    status, _, svg = get(url + "heap.svg")
+    status, _, svg = get_until(url + "heap.svg", ">zebra</text>")
     assert status == 200 and ">zebra</text>" in svg
-    status, _, state = get(url + "state.json")
+    status, _, state = get_until(url + "state.json", '"objects": 1')
     state = json.loads(state)
     assert state["status"]["objects"] == 1 and state["describe"] == "sim 3.11" and state["error"] is None
     status, kind, page = get(url)
@@ -165,12 +165,19 @@ def test_the_page_listens_on_the_loopback_interface_only(session):
     assert not listening(viewer.port)
 
 
-@pytest.mark.parametrize("how, status", [("eof", 0), ("quit", 0), ("sigint", 130), ("sigterm", 143)])
+@pytest.mark.parametrize("how, status", [("eof", {0}), ("quit", {0}), ("sigint", {130, -2}), ("sigterm", {143})])
 def test_nothing_listens_after_gcsh_exits(gcsh_process, how, status):
+    """(-2 for Ctrl-C: gcsh's exit path lets a Ctrl-C that lands as it closes end the process by SIGINT,
+    about one time in a hundred, with or without a page; what matters here is that the port is closed.
+    The signal is sent once gcsh is idle: reading commands from a pipe, Python cannot notice a signal
+    that lands while another thread holds the interpreter and the main thread goes to read.)"""
     g = gcsh_process()
-    port = port_of(g.open_page())
-    assert listening(port)
-    assert g.end(how) == status
+    url = g.open_page()
+    port = port_of(url)
+    assert g.run("count")["ok"]
+    assert get_until(url + "state.json", '"objects": 0')[0] == 200  # drawn: gcsh waits for a command
+    time.sleep(0.2)
+    assert g.end(how) in status
     assert not listening(port)
 
 
@@ -243,3 +250,12 @@ def test_commands_inside_a_file_are_read_at_most_as_often_as_it_pays(session, tm
         assert viewer.latest_drawing(10).status["objects"] == 300  # the source's own read: the last state
     finally:
         viewer.stop()
+
+
+@needs_dot
+def test_the_live_backend_sees_nothing_of_the_page(gcsh):
+    """With the page open, gcsh's drawing leaves no objects behind for `growth` to find."""
+    r = gcsh("--backend", "live", "--json", "-c", "view --port 0\npy x = []\ngrowth; growth; growth; view stop")
+    assert r.status == 0, r.err
+    growths = [o["result"]["growth"] for o in r.json if o["command"] == "growth"]
+    assert growths[-1] == [] and growths[-2] == []

@@ -3,10 +3,11 @@
 `open_page(session, port)` starts a `Viewer`: the HTTP server (`server.py`) and a drawing thread.
 After every command (`Session.observers`) the viewer reads, on the shell's own thread, what the
 page shows: the toolbar's state and a snapshot of the heap (a `HeapView`, plain data). Graphviz
-then draws it on the drawing thread, so the shell never waits for a picture; when commands come
-faster than pictures, only the latest is drawn. Commands run by a file or `source` are read at
-most as often as reading costs a fifth of the time (the `source` command itself, when it ends,
-always is); a command typed or given with -c always is.
+then draws it on the drawing thread, so the shell does not wait for a picture; when commands come
+faster than pictures, only the latest is drawn. In the live backend the shell does wait: a drawing
+under way would be objects, allocations and collections of the very interpreter the user watches.
+Commands run by a file or `source` are read at most as often as reading costs a fifth of the time
+(the `source` command itself always is, when it ends); a command typed or given with -c always is.
 
 The viewer stops with `view stop`, `quit`, when gcsh's process ends by any path (its threads are
 daemons, and an exit hook closes the socket), and when the session is gone (a program that embeds
@@ -21,10 +22,11 @@ import weakref
 from dataclasses import dataclass, field, replace
 
 from ..errors import UserError
-from .server import HOST, PageServer
+from .server import HOST, PageServer, leave_signals_to_the_shell
 
 DEFAULT_PORT = 8035  # a fixed port by default, so a page left open reconnects to the next gcsh
 NESTED_SHARE = 0.2  # inside a file, reading the heap may take at most this share of the time
+LIVE_WAIT = 5.0  # seconds the live backend waits after a command for its picture (see observe)
 _VIEWERS: "weakref.WeakKeyDictionary[object, Viewer]" = weakref.WeakKeyDictionary()  # session -> its page
 
 
@@ -74,15 +76,14 @@ class Viewer:
         self._changed = threading.Condition()
         self._pending: _Snapshot | None = None
         self._stopping = False
-        self._version = 0
+        self._version = 1  # the first snapshot is due: the runner calls `observe` after `view` itself
         self._serial = 0
         self._read_cost = 0.0
         self._last_read = 0.0
         self.recorder = Recorder()
         self.current = Drawing(0, {}, "", error="nothing drawn yet")
         self._collection_html: str | None = None
-        self._threads = [threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
-                                          name="gcsh-view-server", daemon=True),
+        self._threads = [threading.Thread(target=self.server.serve, name="gcsh-view-server", daemon=True),
                          threading.Thread(target=self._draw_loop, name="gcsh-view-drawing", daemon=True)]
         for t in self._threads:
             t.start()
@@ -113,6 +114,8 @@ class Viewer:
             self._version = snapshot.version
             self._pending = snapshot
             self._changed.notify_all()
+        if session.backend.name == "live":  # the next command must find no drawing under way: its objects,
+            self.latest_drawing(LIVE_WAIT)  # its allocations and its collections would be the user's to see
 
     def _read(self, session, ended: float) -> _Snapshot:
         backend = session.backend
@@ -133,6 +136,7 @@ class Viewer:
     # ------------------------------------------------------------ the drawing thread
 
     def _draw_loop(self) -> None:
+        leave_signals_to_the_shell()
         while True:
             with self._changed:
                 while self._pending is None and not self._stopping:
@@ -144,6 +148,7 @@ class Viewer:
             if snapshot.collection is not None:  # after the heap's picture: it is what the user waits for
                 self._collection_html = self.recorder.page(snapshot.collection, self.server.nonce)
                 self._publish(replace(self.current, collection=self.recorder.summary()))
+            snapshot = None  # drawn: nothing of it stays alive (the live backend would count it)
 
     def _publish(self, drawing: "Drawing") -> None:
         with self._changed:
@@ -217,8 +222,7 @@ class Viewer:
                 session.observers.remove(self.observe)
             if _VIEWERS.get(session) is self:
                 del _VIEWERS[session]
-        self.server.shutdown()  # serve_forever returns within its poll interval
-        self.server.server_close()  # nothing listens from here on
+        self.server.stop()  # nothing listens from here on
         for t in self._threads:
             if t is not threading.current_thread():
                 t.join(timeout=2.0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import signal
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +26,22 @@ KEEPALIVE = 15.0  # seconds between comments on an idle event stream (a closed t
 WAIT_FOR_DRAWING = 15.0  # seconds /heap.svg waits for the drawing of the latest command
 
 
+_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGWINCH", "SIGALRM", "SIGUSR1", "SIGUSR2")
+
+
+def leave_signals_to_the_shell() -> None:
+    """Called first in each of the page's threads: a signal sent to gcsh (Ctrl-C, SIGTERM) is taken by
+    the shell's thread, never by one of these. (A signal that lands on another thread leaves the
+    shell's thread asleep in its read of the next command: Python runs handlers on the main thread
+    only.) The threads these start, and the programs they run (Graphviz), inherit the mask."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, n) for n in _SIGNALS if hasattr(signal, n)})
+
+
 class PageServer(ThreadingHTTPServer):
+    """One thread accepts, one thread per connection answers. Everything they hold while they wait is
+    reachable from the server (`answering`), so the live backend counts it as gcsh's own."""
+
     daemon_threads = True  # a stream never keeps gcsh alive
     block_on_close = False
 
@@ -34,7 +50,34 @@ class PageServer(ThreadingHTTPServer):
         self.nonce = secrets.token_urlsafe(16)
         self.streams = 0
         self.streams_lock = threading.Lock()
+        self.answering: set = set()  # the handlers at work
+        self.stopping = False
         super().__init__((HOST, port), Handler)
+
+    def serve(self) -> None:
+        """Accept until `stop`: blocked in accept() the thread holds no object (serve_forever's poll
+        loop would keep a fresh list of ready keys alive all the time)."""
+        leave_signals_to_the_shell()
+        while not self.stopping:
+            try:
+                request, address = self.socket.accept()
+            except OSError:
+                continue  # a connection that failed before it was accepted, or the socket closing
+            if self.stopping:
+                request.close()
+                break
+            self.process_request(request, address)
+
+    def stop(self) -> None:
+        """End `serve` (a last connection of our own wakes its accept()), then close the socket."""
+        import socket
+
+        self.stopping = True
+        try:
+            socket.create_connection(self.server_address, timeout=2).close()
+        except OSError:
+            pass
+        self.server_close()
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host's name up (getfqdn), which can wait on DNS: not needed
@@ -54,6 +97,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args) -> None:  # the shell's screen is not a server log
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.answering.add(self)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.answering.discard(self)
 
     def do_HEAD(self) -> None:
         self.do_GET()
