@@ -75,4 +75,5 @@ def view(ctx, action, port):
     data = {"running": True, "url": viewer.url, "host": "127.0.0.1", "port": viewer.port, "already": already}
     if already:
         return Result(data, [f"view: the page is already open at {viewer.url}"])
-    return Result(data, [f"view: {viewer.url} (redraws after every command; view stop closes it)"])
+    taken = f"; port {viewer.instead_of} was taken" if viewer.instead_of else ""
+    return Result(data, [f"view: {viewer.url} (redraws after every command; view stop closes it{taken})"])

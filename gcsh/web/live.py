@@ -72,6 +72,7 @@ class Viewer:
         self.server = PageServer(self, port)
         self.port = self.server.server_port
         self.url = f"http://{HOST}:{self.port}/"
+        self.instead_of: int | None = None  # the default port, when it was taken
         self._session = weakref.ref(session)
         self._changed = threading.Condition()
         self._pending: _Snapshot | None = None
@@ -243,7 +244,9 @@ def open_page(session, port: int | None) -> tuple[Viewer, bool]:
     except OSError as e:
         if port is None:  # the default port is taken (another gcsh's page, say): any free one will do
             try:
-                return Viewer(session, 0), False
+                viewer = Viewer(session, 0)
+                viewer.instead_of = DEFAULT_PORT
+                return viewer, False
             except OSError as again:
                 e = again
         raise UserError(f"cannot serve the page on {HOST}:{port if port is not None else 0}: "

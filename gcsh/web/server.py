@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import secrets
 import signal
+import socketserver
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,7 +64,12 @@ class PageServer(ThreadingHTTPServer):
                 request, address = self.socket.accept()
             except OSError:
                 continue  # a connection that failed before it was accepted, or the socket closing
-            if self.stopping:
+            if self.stopping:  # the poke from `stop`: let it close first (no TIME_WAIT left on the port)
+                request.settimeout(1.0)
+                try:
+                    request.recv(1)
+                except OSError:
+                    pass
                 request.close()
                 break
             self.process_request(request, address)
@@ -80,9 +86,9 @@ class PageServer(ThreadingHTTPServer):
         self.server_close()
 
     def server_bind(self) -> None:
-        # HTTPServer.server_bind looks the host's name up (getfqdn), which can wait on DNS: not needed
-        self.socket.bind(self.server_address)
-        self.server_address = self.socket.getsockname()
+        # TCPServer's (SO_REUSEADDR, so a port just closed can be served again), without HTTPServer's
+        # look-up of the host's name (getfqdn), which can wait on DNS
+        socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = HOST, self.server_address[1]
 
     def handle_error(self, request, client_address) -> None:
