@@ -2,10 +2,11 @@
 
 `open_page(session, port)` starts a `Viewer`: the HTTP server (`server.py`) and a drawing thread.
 After every command (`Session.observers`) the viewer reads, on the shell's own thread, what the
-page shows: the toolbar's state and a snapshot of the heap (a `HeapView`, plain data). Graphviz
-then draws it on the drawing thread, so the shell does not wait for a picture; when commands come
-faster than pictures, only the latest is drawn. In the live backend the shell does wait: a drawing
-under way would be objects, allocations and collections of the very interpreter the user watches.
+page shows: the toolbar's state and a copy of the heap (the simulator's as `save` writes it; the live
+backend's as a `HeapView`). The drawing thread makes the picture of it with Graphviz, so the shell
+does not wait for a picture; when commands come faster than pictures, only the latest is drawn. In
+the live backend the shell does wait: a drawing under way would be objects, allocations and
+collections of the very interpreter the user watches.
 Commands run by a file or `source` are read at most as often as reading costs a fifth of the time
 (the `source` command itself always is, when it ends); a command typed or given with -c always is.
 
@@ -59,10 +60,12 @@ class _Snapshot:
     version: int
     status: dict
     describe: str
-    view: object | None  # HeapView
+    view: object | None  # HeapView (the live backend's, read on the shell's thread)
     error: str | None
     taken: float  # perf_counter() when the command had ended
     collection: object | None = None  # a replay.Recorded to draw
+    dump: dict | None = None  # the simulator's heap (replay.copy), for a view made on the drawing thread
+    unreachable: set | None = None
 
 
 class Viewer:
@@ -119,20 +122,24 @@ class Viewer:
             self.latest_drawing(LIVE_WAIT)  # its allocations and its collections would be the user's to see
 
     def _read(self, session, ended: float) -> _Snapshot:
+        from .replay import copy
+
         backend = session.backend
         status, describe = backend.status(), backend.describe()
-        view, error = None, None
-        if hasattr(backend, "view"):
-            try:
+        view = dump = unreachable = error = None
+        try:
+            if backend.name == "sim":  # a copy now, the HeapView later on the drawing thread
+                dump, unreachable = copy(backend)
+            elif hasattr(backend, "view"):
                 view = backend.view()
-            except UserError as e:
-                error = e.message
-            except Exception as e:  # noqa: BLE001 (the page says so; the shell goes on)
-                error = f"could not read the heap: {e}"
-        else:
-            error = f"the {backend.name} backend cannot draw its heap"
-        recorded = self.recorder.after_command(backend)
-        return _Snapshot(self._version + 1, status, describe, view, error, ended, recorded)
+            else:
+                error = f"the {backend.name} backend cannot draw its heap"
+        except UserError as e:
+            error = e.message
+        except Exception as e:  # noqa: BLE001 (the page says so; the shell goes on)
+            error = f"could not read the heap: {e}"
+        recorded = self.recorder.after_command(backend, dump)
+        return _Snapshot(self._version + 1, status, describe, view, error, ended, recorded, dump, unreachable)
 
     # ------------------------------------------------------------ the drawing thread
 
@@ -162,9 +169,13 @@ class Viewer:
 
         drawing = Drawing(snapshot.version, snapshot.status, snapshot.describe, error=snapshot.error,
                           collection=self.recorder.summary())
-        if snapshot.view is not None:
+        if snapshot.view is not None or snapshot.dump is not None:
             try:
-                small = drawable(snapshot.view)
+                view = snapshot.view
+                if view is None:
+                    from .replay import rebuilt
+                    view = rebuilt(snapshot.dump, snapshot.unreachable).view()
+                small = drawable(view)
                 drawing.notes = list(small.notes)
                 drawing.svg = svg_text(small)
             except UserError as e:

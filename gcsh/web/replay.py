@@ -8,7 +8,8 @@ objects, lists and counters. Replaying is deterministic, so a `collect` always m
 collection that ran inside another command (an automatic one during `alloc`) does not, and the page
 says so rather than show something else.
 
-Heaps larger than RECORD_LIMIT objects are not kept: the copy would cost every command too much.
+Heaps larger than RECORD_LIMIT objects are not kept from one command to the next (memory); the
+page draws the simulator from the same copy (`copy`, `rebuilt`), off the shell's thread.
 """
 
 from __future__ import annotations
@@ -33,16 +34,15 @@ class Recorder:
         self._summary: dict | None = None
         self.note = "no collection since the page was opened: run collect"
 
-    def after_command(self, backend) -> Recorded | None:
-        """Called with the backend after each command (the shell's thread): a collection to replay, or None."""
-        if backend.name != "sim":
+    def after_command(self, backend, dump: dict | None) -> Recorded | None:
+        """Called after each command (the shell's thread) with the backend and, in the simulator, its heap
+        as `copy` took it: a collection to replay, or None."""
+        if backend.name != "sim" or dump is None:
             self._prior = self._prior_stats = None
             return None
-        from ..backends.sim import persist
-
         stats = backend.get_stats()
         before, before_stats = self._prior, self._prior_stats
-        now = persist.dump(backend.heap) if backend.status()["objects"] <= RECORD_LIMIT else None
+        now = dump if len(dump["objects"]) <= RECORD_LIMIT else None
         self._prior, self._prior_stats = now, stats
         if before_stats is None:
             return None
@@ -60,12 +60,10 @@ class Recorder:
     def page(self, recorded: Recorded, nonce: str = "") -> str | None:
         """The step-through page of RECORDED, replayed (on the drawing thread: only copies are touched)."""
         from ..backends.sim import persist
-        from ..backends.sim.backend import SimBackend
         from ..render.frames import phase_views
         from .stepthrough import page_html
 
-        scratch = SimBackend(_quiet, recorded.model)
-        scratch.replace_heap(persist.build(recorded.before, _quiet))
+        scratch = rebuilt(recorded.before)
         before = scratch.view()
         info = scratch.collect(recorded.generation, True)
         if persist.dump(scratch.heap) != recorded.after:
@@ -82,6 +80,25 @@ class Recorder:
 
     def summary(self) -> dict | None:
         return None if self._summary is None else {**self._summary, "note": self.note}
+
+
+def copy(backend) -> tuple[dict, set]:
+    """The simulator's heap as `save` writes it, and what the last collection found: all a picture of it
+    needs, taken in time linear in the heap but far cheaper than a `HeapView` (the drawing thread makes
+    that from the copy, so the shell goes on at once)."""
+    from ..backends.sim import persist
+    return persist.dump(backend.heap), set(backend.last_unreachable)
+
+
+def rebuilt(dump: dict, unreachable: set = frozenset()):
+    """A simulator of its own over a copy (`copy`); touching it touches nothing of the shell's."""
+    from ..backends.sim import persist
+    from ..backends.sim.backend import SimBackend
+
+    scratch = SimBackend(_quiet, dump["model"])
+    scratch.replace_heap(persist.build(dump, _quiet))
+    scratch.last_unreachable = set(unreachable)
+    return scratch
 
 
 def _quiet(kind: str, text: str) -> None:
