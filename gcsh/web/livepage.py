@@ -37,7 +37,7 @@ header{position:sticky;top:0;z-index:1;background:#fff;border-bottom:1px solid #
 #bar h1{font-size:1rem;margin:0}
 #connection::before{content:"● "}
 #connection.live{color:#16a34a}#connection.lost{color:#dc2626}
-#info,#notes{color:#64748b}
+#info{color:#64748b}
 #collection a{font-weight:600;color:#1d4ed8}
 #error{color:#9f1239;font-weight:600}
 main{padding:1rem}
@@ -53,7 +53,7 @@ main{padding:1rem}
 <span id="connection" class="lost">connecting…</span>
 <button type="button" id="zoom" title="fit the picture to the page, or show it at its own size">actual size</button>
 <span id="info"></span><span id="collection"></span><span id="error"></span></div></header>
-<main><div id="picture" class="fit" aria-live="polite"></div><p id="notes"></p></main>
+<main><div id="picture" class="fit" aria-live="polite"></div></main>
 <script nonce="{nonce}">
 (function(){
   var $ = function(id){ return document.getElementById(id); };
@@ -82,7 +82,6 @@ main{padding:1rem}
       zoom(zoomed === null ? wide : zoomed);
     }
     $('error').textContent = d.error || '';
-    $('notes').textContent = (d.notes || []).join(' · ');
     $('info').textContent = 'drawing ' + d.version + ', ' + Math.round(d.seconds * 1000) + ' ms after the command';
     var c = $('collection'); c.textContent = '';
     if (d.collection) {
