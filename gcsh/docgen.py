@@ -6,7 +6,6 @@ README's command table, the command reference page and the options of the comman
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -90,21 +89,17 @@ def _anchor(title: str) -> str:
 
 
 def command_line_options() -> str:
-    """The usage line and a table of the options, from the parser `gcsh` itself uses."""
-    from .cli import build_parser
-    parser = build_parser()
-    parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100)  # not the terminal's
-    rows = ["```", parser.format_usage().strip(), "```", "", "| option | meaning |", "|---|---|"]
-    for action in parser._actions:
-        if action.help == argparse.SUPPRESS:
-            continue
-        if action.option_strings:
-            value = "" if action.nargs == 0 else " " + (
-                "{" + ",".join(action.choices) + "}" if action.choices else (action.metavar or action.dest.upper()))
-            names = ", ".join(f"`{s}{value}`" for s in action.option_strings)
-        else:
-            names = f"`{action.metavar or action.dest}...`" if action.nargs in ("*", "+") else f"`{action.metavar}`"
-        rows.append(f"| {names} | {_cell(action.help or '')} |")
+    """The usage line and a table of the options, from the table `gcsh` itself parses with."""
+    from .cli import OPTIONS, POSITIONAL, usage
+    rows = ["```", usage(), "```", "", "| option | meaning |", "|---|---|",
+            f"| `{POSITIONAL[0]}...` | {_cell(POSITIONAL[1])} |"]
+    for opt in OPTIONS:
+        value = ""
+        if opt.takes_value:
+            words = opt.choice_words()
+            value = " " + ("{" + ",".join(words) + "}" if words else opt.metavar)
+        names = ", ".join(f"`{flag}{value}`" for flag in opt.flags)
+        rows.append(f"| {names} | {_cell(opt.help)} |")
     return "\n".join(rows)
 
 

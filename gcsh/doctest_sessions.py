@@ -193,9 +193,9 @@ def run_gcsh_session(options: list[str], blocks: list[list[str]], cwd: Path) -> 
         return _run_here(options, blocks)
 
 
-def _parse_options(options: list[str]) -> argparse.Namespace:
-    from .cli import build_parser
-    args = build_parser().parse_args(options)
+def _parse_options(options: list[str]):
+    from .cli import parse_args
+    args = parse_args(options)
     if args.commands is not None or args.echo or args.keep_going:
         raise ValueError(f"session options take no -c, --echo or --keep-going: {' '.join(options)}")
     return args

@@ -166,7 +166,7 @@ def prepare_directory(path: str) -> None:
     files = {
         "good.gcsh": "alloc g1\nalloc g2 dict g1\ncollect 0\n",
         "loop.gcsh": "count\nsource loop.gcsh\n",
-        "bad.gcsh": b"alloc ok\nalloc \xff\xfe\n",
+        "bad.gcsh": b"alloc \xff\xfe\n",  # its one line fails: nothing runs
         "bad.json": '{"format": "gcsh-session", "version": 1, "objects": [',
     }
     for name, text in files.items():

@@ -34,3 +34,29 @@ def test_readme_command_table_matches_registry():
     text = (Path(__file__).parent.parent / "README.md").read_text()
     table = text.split(BEGIN)[1].split(END)[0].strip()
     assert table == command_table(), "run: python -m gcsh.docgen README.md"
+
+
+# Modules that `gcsh -c count` must not import (beyond what a bare interpreter has loaded):
+# they cost milliseconds each and are needed only by some commands, the shell or --json.
+HEAVY = {"numpy", "scipy", "numba", "graphviz", "prompt_toolkit", "pygments", "platformdirs", "tomllib", "tomli",
+         "json", "random", "difflib", "tempfile", "locale", "argparse", "gettext", "shutil", "pathlib",
+         "textwrap", "subprocess", "dataclasses", "inspect", "ast", "dis", "tokenize", "typing_extensions"}
+
+
+def _modules_after(code: str) -> set[str]:
+    p = subprocess.run([sys.executable, "-c", code + "; import sys; print(' '.join(sys.modules))"],
+                       capture_output=True, text=True, timeout=60, check=True)
+    return set(p.stdout.split())
+
+
+def test_start_up_imports_nothing_heavy():
+    bare = _modules_after("pass")
+    run = _modules_after("import io; from gcsh.cli import main; main(['-c', 'count'], stdout=io.StringIO())")
+    # the simulator's own modules (gcsh.backends.sim) are checked only for what they must never load
+    simulator = _modules_after("import gcsh.backends.sim.backend")
+    heavy_for_all = {"numpy", "scipy", "numba", "graphviz", "prompt_toolkit", "pygments"}
+    assert not (run - bare) & heavy_for_all
+    assert not (run - bare - simulator) & HEAVY, sorted((run - bare - simulator) & HEAVY)
+    commands = {m for m in run if m.startswith("gcsh.commands.") and m.count(".") == 2}
+    assert commands == {"gcsh.commands.all", "gcsh.commands.argtypes", "gcsh.commands.parser",
+                        "gcsh.commands.registry", "gcsh.commands.result", "gcsh.commands.collector"}, commands

@@ -18,7 +18,7 @@ def test_error_line_names_source_and_line(gcsh, tmp_path):
     script.write_text("alloc a\n# comment\nlink a nobody\ncount\n")
     r = gcsh(str(script))
     assert r.status == 1
-    assert r.err.strip() == f"{script}:3: error: unknown name 'nobody'"
+    assert r.err.strip() == f"{script}:3: error: unknown name 'nobody' (column 8)"
     assert "(0, 0, 0)" not in r.out  # stopped at the first failure
 
 
@@ -69,8 +69,105 @@ def test_non_utf8_file_reports_line(gcsh, tmp_path):
     script.write_bytes(b"alloc a\nalloc b \xff\n")
     r = gcsh(str(script))
     assert r.status == 1
-    assert "bad.gcsh:2: not valid UTF-8 (byte 0xff at column 9)" in r.err
-    assert "Traceback" not in r.err
+    assert r.err == f"{script}:2: error: not valid UTF-8 (byte 0xff at column 9)\n"
+
+
+def test_a_non_utf8_line_fails_alone_as_on_stdin(gcsh, tmp_path):
+    data = b"alloc a\r\nalloc b \xff\nalloc c\ncount\n"
+    script = tmp_path / "bad.gcsh"
+    script.write_bytes(data)
+    as_file = gcsh("--keep-going", str(script))
+    on_stdin = main_with_bytes(["--keep-going"], data)
+    assert as_file.status == on_stdin[0] == 1
+    assert as_file.err == f"{script}:2: error: not valid UTF-8 (byte 0xff at column 9)\n"
+    assert on_stdin[2] == "<stdin>:2: error: not valid UTF-8 (byte 0xff at column 9)\n"
+    assert as_file.out == on_stdin[1] and "c: list" in as_file.out and "(2, 0, 0)" in as_file.out
+
+
+def main_with_bytes(argv, data: bytes):
+    """gcsh in-process with DATA as its binary stdin: (status, out, err)."""
+    import io
+    from gcsh.cli import main
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    return main(argv, stdin=stdin, stdout=out, stderr=err, env={}), out.getvalue(), err.getvalue()
+
+
+# Characters that str.splitlines() takes for line ends and gcsh does not.
+NOT_LINE_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("char", NOT_LINE_BREAKS, ids=[f"U+{ord(c):04X}" for c in NOT_LINE_BREAKS])
+def test_lines_end_only_at_newline_everywhere(gcsh, tmp_path, char):
+    """One text, as a file, as -c, on stdin and through source: the same lines, the same error line."""
+    text = f"alloc a\nalloc b{char}list\ncollect 7\n"
+    script = tmp_path / "s.gcsh"
+    script.write_bytes(text.encode("utf-8"))
+    runs = {"file": gcsh(str(script)), "-c": gcsh("-c", text), "stdin": gcsh(stdin=text),
+            "bytes": main_with_bytes([], text.encode("utf-8")),
+            "source": gcsh("-c", f"source '{script}'")}
+    where = {"file": f"{script}:3", "-c": "<command line>:3", "stdin": "<stdin>:3", "bytes": "<stdin>:3",
+             "source": f"{script}:3"}
+    for how, r in runs.items():
+        status, out, err = (r.status, r.out, r.err) if hasattr(r, "status") else r
+        assert status == 1, how
+        # the character is white space between words: line 2 is `alloc b list`, line 3 fails
+        assert err.startswith(f"{where[how]}: error: invalid generation"), (how, err)
+        assert "b: list, refcount 1" in out, how
+
+
+def test_a_separator_character_is_white_space_between_words():
+    from gcsh.syntax import split_line, split_lines
+    assert split_lines("a\x0cb\r\nc\rd\n") == ["a\x0cb", "c\rd"]
+    (statement,) = split_line("alloc\u2028a\x1clist")
+    assert [w.text for w in statement.words] == ["alloc", "a", "list"]
+    assert [w.column for w in statement.words] == [1, 7, 9]
+
+
+@pytest.mark.parametrize("line, how", [("chain c 50", "the heap is as it was"),
+                                       ("link a b", "the heap may hold part of its work")])
+def test_out_of_memory_in_a_command_is_one_line_and_undone(session, monkeypatch, line, how):
+    """Memory runs out after the command did its work: the guard undoes it where the backend gave
+    an undo (as for any failing command), and the line says which it was; the session goes on."""
+    s = session()
+    s.run_text("alloc a; alloc b; link a b")
+    rows_before, count_before = s.sim.rows(), s.sim.status()["count"]
+    from gcsh.commands.registry import lookup
+    command, _ = lookup(line.split()[0])
+    real = command.handler
+
+    def exhausted(ctx, **args):
+        real(ctx, **args)
+        raise MemoryError
+
+    monkeypatch.setattr(command, "handler", exhausted)
+    assert not s.run_line(line, "<stdin>", 2)
+    assert s.err() == f"<stdin>:2: error: out of memory in {command.name}; {how}\n"
+    if how == "the heap is as it was":
+        assert s.sim.rows() == rows_before and s.sim.status()["count"] == count_before
+    monkeypatch.setattr(command, "handler", real)
+    assert s.run_line("count", "<stdin>", 3)  # the session goes on
+
+
+def test_out_of_memory_while_parsing_or_reading(session, monkeypatch):
+    import gcsh.runner as runner
+    s = session()
+
+    def no_memory(line, number):
+        raise MemoryError
+
+    monkeypatch.setattr(runner, "split_line", no_memory)
+    assert not s.run_line("count", "<stdin>", 1)
+    assert s.err() == "<stdin>:1: error: out of memory reading this line; nothing was run\n"
+
+    def lines():
+        yield "count"
+        raise MemoryError
+
+    monkeypatch.undo()
+    t = session()
+    assert not t.run_lines(lines(), "<stdin>")
+    assert t.err() == "<stdin>:2: error: out of memory while reading the input\n"
 
 
 def test_source_runs_nested_file_and_reports_inner_line(gcsh, tmp_path):
