@@ -57,7 +57,7 @@ class Opt:
 OPTIONS: tuple[Opt, ...] = (
     Opt(("-h", "--help"), "help", "show this help and exit", action="help"),
     Opt(("-c",), "commands", "run these commands (';' or new lines separate them), then exit", "CMDS"),
-    Opt(("--backend",), "backend", "start in this backend (default sim)", "NAME", BACKENDS, "sim"),
+    Opt(("--backend",), "backend", "start in this backend (default sim)", "NAME", BACKENDS),
     Opt(("--model",), "model", "the CPython version the simulator models (default: this interpreter's)",
         "VERSION", _models),
     Opt(("--json",), "json", "one JSON object per command on stdout", action="true"),
@@ -66,6 +66,9 @@ OPTIONS: tuple[Opt, ...] = (
     Opt(("--color",), "color", "colour: auto (on a terminal, unless NO_COLOR is set), always or never", "WHEN",
         ("auto", "always", "never"), "auto"),
     Opt(("-i",), "interactive", "after FILEs or -c, stay in the interactive shell", action="true"),
+    Opt(("--completion",), "completion", "print the completion script for this shell and exit", "SHELL",
+        ("bash", "zsh", "fish")),
+    Opt(("--man-page",), "man_page", "print gcsh's man page (roff) and exit", action="true"),
     Opt(("--version",), "version", "show gcsh's version and exit", action="version"),
 )
 POSITIONAL = ("FILE", "command files to run, in order")
@@ -198,18 +201,20 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
         print(usage(), file=stderr)
         print(f"gcsh: error: {e}", file=stderr)
         return EXIT_USAGE
-    if args.help or args.version:
-        print(help_text() if args.help else f"gcsh {__version__}", file=stdout)
+    if args.help or args.version or args.completion or args.man_page:
+        print(_information(args), file=stdout, end="" if args.completion or args.man_page else "\n")
         return EXIT_OK
+    settings, warnings = _settings(args, stdin, stdout, env)
     from .runner import Session
     from .color import decide
     session = Session(stdout, stderr, json_mode=args.json, echo=args.echo, keep_going=args.keep_going,
                       model=args.model, color=decide(args.color, stdout, env).enabled)
+    session.settings, session.warnings = settings, warnings
     termination = Termination()
     with termination.exits(), session.interrupts.handling():  # SIGTERM leaves through the finally below
         try:
             try:
-                if args.backend != "sim":
+                if args.backend not in (None, "sim"):
                     session.switch_backend(args.backend)
             except UserError as e:
                 print(f"gcsh: error: {e.message}", file=stderr)
@@ -235,6 +240,28 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
     return status
 
 
+def _information(args) -> str:
+    if args.help:
+        return help_text()
+    if args.version:
+        return f"gcsh {__version__}"
+    from .shell import scripts
+    return scripts.man_page() if args.man_page else scripts.completion_script(args.completion)
+
+
+def _settings(args, stdin, stdout, env) -> tuple[dict | None, list[str]]:
+    """The config file's settings when the interactive shell starts with nothing to run first;
+    the command line's own choices win. (A script never reads the file.)"""
+    if args.files or args.commands is not None or not (is_tty(stdin) and is_tty(stdout)):
+        return None, []
+    from .shell.config import load_config
+    settings, warnings = load_config(env)
+    for key in ("model", "backend", "color"):
+        if settings[key] is not None and getattr(args, key) in (None, "auto"):
+            setattr(args, key, settings[key])
+    return settings, warnings
+
+
 def _run(args, session, stdin, stdout, stderr, env) -> int:
     ok = True
     for path in args.files:
@@ -257,7 +284,7 @@ def _run(args, session, stdin, stdout, stderr, env) -> int:
     ran_something = bool(args.files) or args.commands is not None
     if is_tty(stdin) and is_tty(stdout) and (args.interactive or not ran_something):
         from .shell.app import run_shell
-        run_shell(session, color=args.color, env=env)
+        run_shell(session, color=args.color, env=env, settings=session.settings, warnings=session.warnings)
         return EXIT_OK if ok else EXIT_FAILED
     if not ran_something:
         ok = session.run_lines(stdin_lines(stdin, session.flush), "<stdin>")

@@ -58,6 +58,7 @@ def accepts(arg_type, text: str, quoted: bool = False) -> bool:
 ARG_TOKENS: dict[str, _TokenType] = {
     "name": Name.Variable,
     "newname": Name.Variable,
+    "root": Name.Variable,
     "item": Name.Variable,
     "kind": Keyword.Type,
     "generation": Number.Integer,

@@ -50,7 +50,13 @@ class Session:
         self.echo = echo
         self.keep_going = keep_going
         self.color = color
-        self.carets = False  # the shell shows the line with a caret under an error's column
+        # set by the interactive shell: a caret under an error's column, a pager for long output
+        # (called with the text; False if it did not page), the history of typed lines
+        self.carets = False
+        self.pager: Callable[[list[str]], bool] | None = None
+        self.history_lines: Callable[[], list[str]] | None = None
+        self.settings: dict | None = None  # the config file's, when the shell read it (cli)
+        self.warnings: list[str] = []
         self.quit_requested = False
         self.interrupted = False  # Ctrl-C stopped the run (even with keep_going)
         self.interrupts = CommandInterrupts()
@@ -292,6 +298,8 @@ class Session:
                 obj["automatic"] = automatic
             print(_dumps(obj), file=self.stdout)
         elif result.text:
+            if self.pager is not None and self.pager(result.text):
+                return
             self.stdout.write("\n".join(result.text) + "\n")
 
     def run_file(self, path: str, nested: bool = False) -> bool:

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.commands.registry import all_commands
 from heapcheck import MODELS, RICH, atomic, run, session, snapshot, sound
 
@@ -35,7 +35,7 @@ FAILING = [
     "ring l 5", "chain c 0", "tree tr -1 2", "rings k -5 -5", "random rg -3", "chain c 99999999999",
     "graph nobody", "export out.xyz", "export . l", "why nobody", "whatif del nobody", "sccs extra",
     "quit now", "nonsense", "count 1", "get_count 1", "heap x", "disable 1", "isenabled x", "stats x",
-    "unfreeze x", "freezecount x", "reset x",
+    "unfreeze x", "freezecount x", "reset x", "clear now", "history x",
 ]
 
 

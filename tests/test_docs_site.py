@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gcsh import docexamples, docgen
-from gcsh.doctest_sessions import DOCS, ROOT, pages
+from gcsh.tools import docexamples, docgen
+from gcsh.tools.doctest_sessions import DOCS, ROOT, pages
 
-UPDATE = "run: python -m gcsh.doctest_sessions --update"
+UPDATE = "run: python -m gcsh.tools.doctest_sessions --update"
 
 
 def test_generated_reference_pages_are_up_to_date():

@@ -30,10 +30,10 @@ def test_console_script_and_module_run():
 
 def test_readme_command_table_matches_registry():
     from pathlib import Path
-    from gcsh.docgen import BEGIN, END, command_table
+    from gcsh.tools.docgen import BEGIN, END, command_table
     text = (Path(__file__).parent.parent / "README.md").read_text()
     table = text.split(BEGIN)[1].split(END)[0].strip()
-    assert table == command_table(), "run: python -m gcsh.docgen README.md"
+    assert table == command_table(), "run: python -m gcsh.tools.docgen README.md"
 
 
 # Modules that `gcsh -c count` must not import (beyond what a bare interpreter has loaded):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.backends.sim import invariants
 from gcsh.cli import main
 from heapcheck import session

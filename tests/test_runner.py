@@ -219,6 +219,84 @@ def test_heap_table_lists_every_object(gcsh):
     r = gcsh("--model", "3.10", "-c", "alloc a object; alloc b object; link a b; link b a; del b; alloc d dict; heap")
     rows = [line.split() for line in r.out.splitlines()[-6:]]
     assert rows[0] == ["name", "type", "refcount", "generation", "flags"]
-    assert rows[1:] == [["a", "Object", "2", "0", "root"], ["b", "Object", "1", "0"],
+    # one type name per object: the kind alloc made and graph shows (--json adds CPython's own)
+    assert rows[1:] == [["a", "object", "2", "0", "root"], ["b", "object", "1", "0"],
                         ["a.__dict__", "dict", "1", "0"], ["b.__dict__", "dict", "1", "0"],
                         ["d", "dict", "1", "untracked", "root,untracked"]]
+    assert r.out.splitlines()[0] == "a: object, refcount 1, generation 0"
+
+
+def test_heap_and_objects_summarise_past_a_limit_and_all_shows_everything(gcsh):
+    r = gcsh("-c", "chain c 120; heap; objects")
+    heap_lines = r.out.splitlines()
+    assert "… and 70 more (heap --all shows them all; --json has them all)" in heap_lines
+    assert heap_lines[-1].endswith(", … and 70 more]")
+    everything = gcsh("-c", "chain c 120; heap --all; objects --all").out
+    assert "c_119" in everything and "more" not in everything
+    as_json = gcsh("--json", "-c", "chain c 120; heap").last["result"]["objects"]
+    assert len(as_json) == 120
+
+
+def test_tables_line_up_names_that_take_two_columns(gcsh):
+    from gcsh.render.table import table, width
+    assert width("名前") == 4 and width("e\u0301") == 1 and width("abc") == 3
+    lines = table([("名前", "x"), ("ab", "y")])
+    assert lines == ["名前  x", "ab    y"]
+
+
+def test_an_unknown_name_says_which_name_was_meant_and_where(gcsh):
+    r = gcsh("-c", "alloc alpha; alloc beta; link alpha betta")
+    assert r.err == "<command line>:1: error: unknown name 'betta' (did you mean 'beta'?) (column 37)\n"
+    r = gcsh("-c", "alloc a; del zz")
+    assert "unknown name 'zz' (column 14)" in r.err
+
+
+def test_help_for_an_unknown_command_points_at_it(gcsh):
+    r = gcsh("-c", "help colect")
+    assert r.err == ("<command line>:1: error: unknown command 'colect' (did you mean 'collect'?); "
+                     "type 'help' for the list (column 6)\n")
+
+
+def test_the_shell_puts_a_caret_under_the_error(session):
+    s = session()
+    s.carets = True
+    s.run_line("alloc a;\tcollect 7", "<stdin>", 4)
+    assert s.err() == ("<stdin>:4: error: invalid generation (expected 0, 1 or 2, got 7)\n"
+                       "  alloc a; collect 7\n"
+                       "                   ^\n")
+
+
+def test_output_is_buffered_and_flushed_before_errors_and_at_the_end(session):
+    import io
+
+    class Counting(io.StringIO):
+        flushes = 0
+
+        def flush(self):
+            Counting.flushes += 1
+
+    out, err = Counting(), io.StringIO()
+    from gcsh.runner import Session
+    s = Session(out, err, model="3.11")
+    s.run_lines([f"alloc a{i}" for i in range(200)], "<x>")
+    assert Counting.flushes <= 2 and out.getvalue().count("\n") == 200
+
+
+def test_help_lists_examples_and_where_the_docs_are(gcsh):
+    r = gcsh("--help")
+    assert r.status == 0 and "examples:" in r.out and "gcsh -c \"alloc a; alloc b" in r.out
+    assert "Documentation:" in r.out and "man gcsh" in r.out
+
+
+def test_usage_errors_are_one_line_after_the_usage(gcsh):
+    r = gcsh("--model", "2.7")
+    assert r.status == 2 and r.err.splitlines()[-1].startswith("gcsh: error: argument --model: invalid choice")
+    assert gcsh("--kee", "-c", "count").status == 0  # a unique prefix of --keep-going
+    assert gcsh("-c").status == 2 and gcsh("--json=1").status == 2
+    assert gcsh("-ic", "count").status == 0  # -i then -c, off a terminal: runs and leaves
+
+
+def test_history_and_clear_off_the_shell(gcsh):
+    r = gcsh("-c", "clear; history")
+    assert r.status == 1 and r.out == ""
+    assert "history: there is none outside the interactive shell" in r.err

@@ -17,7 +17,7 @@ MODULES = {  # module of gcsh.commands -> every word its commands answer to (nam
     "graph": "graph export why cycles sccs whatif",
     "live": "py types growth snapshot",
     "session_io": "save load",
-    "shell": "backend model source help quit exit",
+    "shell": "backend model source help clear history quit exit",
 }
 
 WORDS = {word: module for module, words in MODULES.items() for word in words.split()}

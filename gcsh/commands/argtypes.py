@@ -222,6 +222,7 @@ def _kind_text(text: str) -> str:
 _kind = _choice(KINDS, "kind")
 
 NAME = ArgType("name", _name, "the name of an object", fast=_name_text)
+ROOT = ArgType("root", _name, "a root name (one the shell binds)", fast=_name_text)
 NEWNAME = ArgType("newname", _new_name, "a new name", fast=_new_name_text)
 ITEM = ArgType("item", _item, "an object's name, an integer or a quoted string", fast=_item_text)
 INT = ArgType("int", _int, "an integer", fast=_int_text)

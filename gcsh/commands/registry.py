@@ -18,7 +18,7 @@ from ..errors import UserError
 from ..values import BACKENDS, DEBUG_FLAGS, HANDLE_RE, NAME_RE, Atom  # noqa: F401  (re-exported for command modules)
 from .all import MODULES, RAW_KINDS, WORDS
 from .argtypes import (BACKEND, COMMAND, FLAG, GEN, INT, INT_RE, ITEM, KIND, KINDS, MAX_DIGITS, MODEL,  # noqa: F401
-                       NAME, NEWNAME, ONOFF, PATH, WORD, ArgType, choice, did_you_mean, model_choices, parse_flag)
+                       NAME, NEWNAME, ONOFF, PATH, ROOT, WORD, ArgType, choice, did_you_mean, model_choices, parse_flag)
 
 
 def __getattr__(name: str):
@@ -203,4 +203,4 @@ def lookup(word: str, column: int = 1) -> tuple[Command, bool]:
 __all__ = ["Arg", "ArgType", "Atom", "Command", "Option", "TOPICS", "REGISTRY", "ALIASES", "RAW_KINDS", "command",
            "all_commands", "command_words", "find", "lookup", "load_all", "did_you_mean", "choice", "parse_flag",
            "BACKEND", "COMMAND", "FLAG", "GEN", "INT", "ITEM", "KIND", "KINDS", "MODEL", "NAME", "NEWNAME",
-           "ONOFF", "PATH", "WORD", "DEBUG_FLAGS", "BACKENDS", "NAME_RE", "HANDLE_RE", "INT_RE", "MAX_DIGITS"]
+           "ONOFF", "PATH", "ROOT", "WORD", "DEBUG_FLAGS", "BACKENDS", "NAME_RE", "HANDLE_RE", "INT_RE", "MAX_DIGITS"]

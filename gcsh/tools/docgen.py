@@ -1,7 +1,7 @@
 """Text generated from the command registry and the command line's parser, never written by hand:
 README's command table, the command reference page and the options of the command-line page.
 
-    python -m gcsh.docgen [README.md]   rewrite all three (the docs/ beside that README)
+    python -m gcsh.tools.docgen [README.md]   rewrite all three (the docs/ beside that README)
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import re
 import sys
 from pathlib import Path
 
-from .commands.registry import TOPICS, all_commands
+from ..commands.registry import TOPICS, all_commands
 
 REFERENCE_PAGE = Path("docs/reference/commands.md")
 COMMAND_LINE_PAGE = Path("docs/command-line.md")
-GENERATED = ("<!-- Generated from gcsh's command registry by `python -m gcsh.docgen`; "
+GENERATED = ("<!-- Generated from gcsh's command registry by `python -m gcsh.tools.docgen`; "
              "edit the @command declarations in gcsh/commands/, not this page. -->")
 
 
@@ -90,7 +90,7 @@ def _anchor(title: str) -> str:
 
 def command_line_options() -> str:
     """The usage line and a table of the options, from the table `gcsh` itself parses with."""
-    from .cli import OPTIONS, POSITIONAL, usage
+    from ..cli import OPTIONS, POSITIONAL, usage
     rows = ["```", usage(), "```", "", "| option | meaning |", "|---|---|",
             f"| `{POSITIONAL[0]}...` | {_cell(POSITIONAL[1])} |"]
     for opt in OPTIONS:

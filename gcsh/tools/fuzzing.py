@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import random
 
-from .commands.registry import DEBUG_FLAGS, Command, all_commands
+from ..commands.registry import DEBUG_FLAGS, Command, all_commands
 
 NAMES = ("a", "b", "c", "d", "e", "f")
 LEAVE_OUT = frozenset({"py", "backend", "snapshot", "types", "growth", "quit"})
