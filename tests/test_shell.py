@@ -307,6 +307,7 @@ def test_the_config_file_sets_the_shell_and_never_a_script(tmp_path):
     assert _settings(args, Terminal(), Terminal(), env) == (None, []) and args.model is None
 
 
+@pytest.mark.slow  # the escape timeout, four times
 def test_vi_mode_from_the_settings(session, env):
     s = session()
     # vi starts in insert mode; Esc, then `x` deletes the character under the cursor
