@@ -55,6 +55,7 @@ class CommandInterrupts:
         self.pending = False  # Ctrl-C arrived during a command that cannot be undone
         self._undoable: list[bool] = []  # one entry per running (possibly nested) command
         self._installed = False  # the handler is in place for the whole run
+        self._previous: list = []  # per running command: the handler to put back, or None
 
     @contextmanager
     def handling(self) -> Iterator["CommandInterrupts"]:
@@ -82,6 +83,39 @@ class CommandInterrupts:
         returns the command's undo, or None; if the command fails or is interrupted it is undone."""
         return _Command(self, checkpoint, args)
 
+    def enter(self, checkpoint: Callable[..., Callable[[], None] | None], *args) -> Callable[[], None] | None:
+        """A command starts: CHECKPOINT(*ARGS) is taken with Ctrl-C held off; returns the undo (or
+        None). Then exactly one of `leave()` (it succeeded) or `abandon()` (it raised) follows."""
+        self._previous.append(None if self._installed else self._install())
+        stack = self._undoable
+        stack.append(False)  # Ctrl-C while the checkpoint is taken waits for it
+        try:
+            undo = checkpoint(*args)
+            if undo is not None:
+                stack[-1] = True
+            if self.pending:  # Ctrl-C while the checkpoint was taken, or between the commands of
+                self.pending = False  # a `source`d file: the command does not start
+                raise KeyboardInterrupt
+        except BaseException as e:
+            self.abandon(None, type(e))
+            raise
+        return undo
+
+    def leave(self) -> None:
+        self._undoable.pop()
+        previous = self._previous.pop()
+        if previous is not None:
+            _fast_signal.signal(signal.SIGINT, previous)
+
+    def abandon(self, undo: Callable[[], None] | None, kind: type) -> None:
+        """The command raised KIND: undo it (with a second Ctrl-C held off), then leave."""
+        try:
+            self._undoable[-1] = False  # a second Ctrl-C while undoing waits
+            if undo is not None and issubclass(kind, (KeyboardInterrupt, Exception)):
+                undo()
+        finally:
+            self.leave()
+
     def take_pending(self) -> bool:
         """Did Ctrl-C arrive during the command that just finished? (Clears it.)"""
         pending, self.pending = self.pending, False
@@ -99,9 +133,9 @@ class CommandInterrupts:
 
 
 class _Command:
-    """One running command (a class rather than a generator: it runs around every command)."""
+    """One running command as a context manager (`CommandInterrupts.command`)."""
 
-    __slots__ = ("guard", "checkpoint", "args", "undo", "previous")
+    __slots__ = ("guard", "checkpoint", "args", "undo")
 
     def __init__(self, guard: CommandInterrupts, checkpoint: Callable[..., Callable[[], None] | None], args=()):
         self.guard, self.checkpoint, self.args, self.undo = guard, checkpoint, args, None
@@ -111,37 +145,14 @@ class _Command:
         return self.undo is not None
 
     def __enter__(self) -> "_Command":
-        guard = self.guard
-        self.previous = None if guard._installed else guard._install()
-        stack = guard._undoable
-        stack.append(False)  # Ctrl-C while the checkpoint is taken waits for it
-        try:
-            undo = self.undo = self.checkpoint(*self.args)
-            if undo is not None:
-                stack[-1] = True
-            if guard.pending:  # Ctrl-C while the checkpoint was taken, or between the commands of
-                guard.pending = False  # a `source`d file: the command does not start
-                raise KeyboardInterrupt
-        except BaseException as e:
-            self.__exit__(type(e), e, None)
-            raise
+        self.undo = self.guard.enter(self.checkpoint, *self.args)
         return self
 
     def __exit__(self, kind, error, traceback) -> bool:
-        guard = self.guard
         if kind is None:
-            guard._undoable.pop()
-            if self.previous is not None:
-                _fast_signal.signal(signal.SIGINT, self.previous)
-            return False
-        try:
-            guard._undoable[-1] = False  # a second Ctrl-C while undoing waits
-            if self.undo is not None and issubclass(kind, (KeyboardInterrupt, Exception)):
-                self.undo()
-        finally:
-            guard._undoable.pop()
-            if self.previous is not None:
-                _fast_signal.signal(signal.SIGINT, self.previous)
+            self.guard.leave()
+        else:
+            self.guard.abandon(self.undo, kind)
         return False
 
 

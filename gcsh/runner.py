@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from operator import itemgetter
 from typing import Callable, TextIO
 
 from .color import is_terminal, paint
@@ -26,13 +27,21 @@ MAX_SOURCE_DEPTH = 20
 _UNKNOWN_NAME = re.compile(r"unknown name '([^']*)'\Z")
 
 
-class Context:
-    """What a handler sees: the session, its current backend, and the word typed."""
+class Context(tuple):
+    """What a handler sees: the session, its current backend, and the word typed.
+    (A tuple: made for every command, and a tuple is the cheapest object to make.)"""
 
-    __slots__ = ("session", "backend", "word")
+    __slots__ = ()
 
-    def __init__(self, session: "Session", backend: object, word: str):
-        self.session, self.backend, self.word = session, backend, word
+    def __new__(cls, session: "Session", backend: object, word: str):
+        return tuple.__new__(cls, (session, backend, word))
+
+    session = property(itemgetter(0))
+    backend = property(itemgetter(1))
+    word = property(itemgetter(2))
+
+
+_context = tuple.__new__
 
 
 def _dumps(obj) -> str:
@@ -204,70 +213,74 @@ class Session:
         return ok
 
     def execute(self, statement: Statement, source: str, line: str | None = None) -> bool:
-        """Run one statement; print its result or its error. True if it succeeded."""
-        try:
-            return self._execute(statement, source, line)
-        finally:
-            if self._progress:
-                self._clear_progress()
-            for observe in self.observers:
-                observe(self)
-
-    def _execute(self, statement: Statement, source: str, line: str | None) -> bool:
+        """Run one statement; print its result or its error. True if it succeeded. (One function
+        rather than several: it runs for every command.)"""
         if self.echo:
             print(f"gcsh> {statement.text}", file=self.stdout)
         self._events = [] if self.json_mode else None
         backend = self.backend
-        guard = inv = None
+        interrupts = self.interrupts
+        undo = inv = None
+        started = printing = False
         try:
             inv = parse_statement(statement)
             command = inv.command
             if backend.name not in command.backends:  # (a tuple of one or two)
                 raise UserError(f"{command.name} is only available in the {'/'.join(command.backends)} "
                                 f"backend (now: {backend.name})")
-            guard = self.interrupts.command(backend.checkpoint, command.name, len(statement.texts))
-            with guard:  # undoes the command if it fails or is interrupted
+            undo = interrupts.enter(backend.checkpoint, command.name, len(statement.texts))
+            started = True
+            try:  # undone if it fails or is interrupted
                 backend.begin_command()
-                result = command.handler(Context(self, backend, inv.word), **inv.args)
+                result = command.handler(_context(Context, (self, backend, inv.word)), **inv.args)
                 automatic = backend.end_command()
+            except BaseException as e:
+                interrupts.abandon(undo, type(e))
+                raise
+            interrupts.leave()
+            printing = True  # the command is done: running out of memory now loses only its output
+            events, self._events = self._events, None
+            if events is None and not automatic and self.pager is None:  # the common case, inline
+                if result.text:
+                    self.stdout.write("\n".join(result.text) + "\n")
+            else:
+                self.show(command.name, result, automatic, events)
+            if interrupts.pending and interrupts.take_pending():  # Ctrl-C during a command that
+                self.interrupted = True  # runs to its end
+                self.stdout.flush()
+                print(f"{source}:{statement.line}: interrupted (after {statement.texts[0]} had finished)",
+                      file=self.stderr, flush=True)
+            return True
         except AlreadyReported:
-            self._events = None
             return False
         except UserError as e:
-            self._events = None
             message, column = self._explained(e, statement, backend)
             self.error(source, statement.line, message, column, statement.texts[0], line)
             return False
         except KeyboardInterrupt:
-            self._events = None
             self.interrupted = True
-            self.interrupts.take_pending()  # a second Ctrl-C while undoing is the same interruption
-            undone = "; the heap is as it was before this command" if guard and guard.undoable else ""
-            self.error(source, statement.line, "interrupted" + undone, None, statement.texts[0])
+            interrupts.take_pending()  # a second Ctrl-C while undoing is the same interruption
+            done = "; the heap is as it was before this command" if undo is not None else ""
+            self.error(source, statement.line, "interrupted" + done, None, statement.texts[0])
             return False
         except MemoryError:
+            if printing:
+                self.error(source, statement.line, f"out of memory printing what {inv.command.name} found")
+                return False
+            return self._out_of_memory(source, statement, started, undo, inv)
+        finally:
             self._events = None
-            return self._out_of_memory(source, statement, guard, inv)
-        events, self._events = self._events, None
-        try:
-            self.show(inv.command.name, result, automatic, events)
-        except MemoryError:  # the answer was too large to print: the command itself is done
-            del result
-            self.error(source, statement.line, f"out of memory printing what {inv.command.name} found")
-            return False
-        if self.interrupts.take_pending():  # Ctrl-C came during a command that runs to its end
-            self.interrupted = True
-            self.stdout.flush()
-            print(f"{source}:{statement.line}: interrupted (after {statement.texts[0]} had finished)",
-                  file=self.stderr, flush=True)
-        return True
+            if self._progress:
+                self._clear_progress()
+            for observe in self.observers:
+                observe(self)
 
-    def _out_of_memory(self, source: str, statement: Statement, guard, inv) -> bool:
+    def _out_of_memory(self, source: str, statement: Statement, started: bool, undo, inv) -> bool:
         """A MemoryError in a command: undone like a failing command (the guard did it), one line."""
         name = inv.command.name if inv is not None else statement.texts[0]
-        if guard is None:
+        if not started:
             how = "; nothing was run"
-        elif guard.undoable:
+        elif undo is not None:
             how = "; the heap is as it was"
         else:
             how = "; the heap may hold part of its work"

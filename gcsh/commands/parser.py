@@ -93,17 +93,17 @@ def _fast(cmd: Command, texts) -> dict | None:
     given = len(texts) - 1
     if given < cmd.fewest or (cmd.most is not None and given > cmd.most):
         return None
-    args = cmd.defaults.copy()
+    args = cmd.fast_defaults.copy()
     try:
         i = 1
-        for key, fast, default, variadic in cmd.plan:
-            if variadic:
-                args[key] = [fast(t) for t in texts[i:]]
-            elif i <= given:
-                args[key] = fast(texts[i])
-                i += 1
-            else:
-                args[key] = default
+        for key, fast in cmd.fixed:
+            if i > given:
+                break
+            args[key] = fast(texts[i])
+            i += 1
+        if cmd.tail is not None:
+            key, fast = cmd.tail
+            args[key] = [fast(t) for t in texts[i:]]
     except UserError:
         return None
     return args

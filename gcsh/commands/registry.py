@@ -67,8 +67,8 @@ class Option:
 
 class Command:
     __slots__ = ("name", "summary", "topic", "handler", "args", "options", "aliases", "query_aliases",
-                 "examples", "details", "gc_api", "backends", "module", "defaults", "_by_flag", "plan",
-                 "fewest", "most")
+                 "examples", "details", "gc_api", "backends", "module", "defaults", "_by_flag", "fixed",
+                 "tail", "fast_defaults", "fewest", "most")
 
     def __init__(self, name: str, summary: str, topic: str, handler: Callable, args: tuple = (),
                  options: tuple = (), aliases: tuple = (), query_aliases: tuple = (), examples: tuple = (),
@@ -79,14 +79,19 @@ class Command:
         self.examples, self.details, self.gc_api = tuple(examples), details, gc_api
         self.backends = tuple(backends)
         self.module = getattr(handler, "__module__", "")
-        # what binding needs, worked out once: option defaults, options by flag, and the
-        # positional plan of the fast path (key, text parser, default, variadic)
+        # what binding needs, worked out once: option defaults, options by flag, and for the fast
+        # path the positional arguments (key, text parser) before a variadic last one (`tail`)
         self.defaults = {o.key: (False if o.type is None else o.default) for o in self.options}
         self._by_flag = {flag: o for o in self.options for flag in (o.name, o.short) if flag}
-        self.plan = tuple((a.key, a.type.fast, a.default, a.variadic) for a in self.args)
-        self.fewest = sum(1 for a in self.args if not a.optional)
         variadic = bool(self.args) and self.args[-1].variadic
+        fixed = self.args[:-1] if variadic else self.args
+        self.fixed = tuple((a.key, a.type.fast) for a in fixed)
+        self.tail = (self.args[-1].key, self.args[-1].type.fast) if variadic else None
+        self.fast_defaults = {**self.defaults, **{a.key: a.default for a in fixed}}
+        self.fewest = sum(1 for a in self.args if not a.optional)
         self.most = None if variadic else len(self.args)
+        if any(a.variadic for a in fixed):  # a variadic argument before the last: no fast path
+            self.fewest, self.most = 1 << 30, 0
 
     @property
     def usage(self) -> str:
