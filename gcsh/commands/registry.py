@@ -72,7 +72,7 @@ class Command:
 
     def __init__(self, name: str, summary: str, topic: str, handler: Callable, args: tuple = (),
                  options: tuple = (), aliases: tuple = (), query_aliases: tuple = (), examples: tuple = (),
-                 details: str = "", gc_api: str = "", backends: tuple = ("sim", "live")):
+                 details: str = "", gc_api: str = "", backends: tuple = tuple(BACKENDS)):
         self.name, self.summary, self.topic, self.handler = name, summary, topic, handler
         self.args, self.options = tuple(args), tuple(options)
         self.aliases, self.query_aliases = tuple(aliases), tuple(query_aliases)  # query: no arguments
@@ -134,7 +134,7 @@ _loaded_all = False
 
 def command(name: str, *, summary: str, topic: str, args: Iterable[Arg] = (), options: Iterable[Option] = (),
             aliases: Iterable[str] = (), query_aliases: Iterable[str] = (), examples: Iterable[str] = (),
-            details: str = "", gc_api: str = "", backends: Iterable[str] = ("sim", "live")):
+            details: str = "", gc_api: str = "", backends: Iterable[str] = tuple(BACKENDS)):
     """Declare a command; the decorated function is its handler `(ctx, **args) -> Result`."""
     if topic not in TOPICS:
         raise ValueError(f"{name}: unknown topic {topic!r}")

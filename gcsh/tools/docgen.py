@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ..commands.registry import TOPICS, all_commands
+from ..values import BACKENDS
 
 REFERENCE_PAGE = Path("docs/reference/commands.md")
 COMMAND_LINE_PAGE = Path("docs/command-line.md")
@@ -75,7 +76,7 @@ def _command_section(c) -> list[str]:
         facts.append("also: " + ", ".join(f"`{w}`" for w in (*c.aliases, *c.query_aliases)))
     if c.gc_api:
         facts.append("gc API: " + ", ".join(f"`{api.strip()}`" for api in c.gc_api.split(",")))
-    if tuple(c.backends) != ("sim", "live"):
+    if tuple(c.backends) != tuple(BACKENDS):
         facts.append(f"backend: {' and '.join(c.backends)} only")
     if facts:
         out += [""] + [f"{fact}  " if i < len(facts) - 1 else fact for i, fact in enumerate(facts)]
