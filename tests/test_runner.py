@@ -300,3 +300,36 @@ def test_history_and_clear_off_the_shell(gcsh):
     r = gcsh("-c", "clear; history")
     assert r.status == 1 and r.out == ""
     assert "history: there is none outside the interactive shell" in r.err
+
+
+def test_progress_is_one_line_on_a_terminal_stderr_cleared_at_the_end(session):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    s = session()
+    s.stderr = Terminal()
+    s.emit("progress", "collecting: 10%")
+    s.emit("progress", "collecting: 90%")
+    assert s.run_line("count")
+    assert s.stderr.getvalue() == "\r\x1b[2Kcollecting: 10%\r\x1b[2Kcollecting: 90%\r\x1b[2K"
+    quiet = session()  # stderr not a terminal: no progress at all
+    quiet.emit("progress", "collecting: 10%")
+    assert quiet.run_line("count") and quiet.err() == ""
+
+
+def test_output_is_flushed_before_each_read_from_a_pipe():
+    import io
+    import os
+    from gcsh.cli import stdin_lines
+    read, write = os.pipe()
+    os.write(write, b"alloc a\r\ncount\n")
+    os.close(write)
+    flushes = []
+    with io.open(read, "r", encoding="utf-8") as pipe:
+        lines = list(stdin_lines(pipe, lambda: flushes.append(1)))
+    assert lines == ["alloc a", "count"] and len(flushes) == 3  # before each read, the last finds the end
+    with io.BytesIO(b"count\n") as plain:  # not a file descriptor: treated as a pipe
+        assert list(stdin_lines(io.TextIOWrapper(plain), None)) == ["count"]
