@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.commands.registry import all_commands
 from heapcheck import MODELS, RICH, atomic, run, session, snapshot, sound
 
@@ -36,6 +36,7 @@ FAILING = [
     "graph nobody", "export out.xyz", "export . l", "why nobody", "whatif del nobody", "sccs extra",
     "quit now", "nonsense", "count 1", "get_count 1", "heap x", "disable 1", "isenabled x", "stats x",
     "unfreeze x", "freezecount x", "reset x", "view nope", "view --port 70000", "view --port x",
+    "clear now", "history x",
 ]
 
 

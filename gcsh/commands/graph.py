@@ -11,6 +11,7 @@ import os
 from ..errors import UserError
 from .registry import GEN, INT, NAME, PATH, Arg, Option, choice, command
 from .result import Result
+from ..render.table import table
 
 DRAWING_OPTIONS = (
     Option("--depth", "follow references at most N steps from the NAMEs (or the root names)", type=INT,
@@ -125,9 +126,8 @@ def why(ctx, name):
         paths = [_start(holder)]
         for step in steps[1:]:
             paths.append(_follow(paths[-1], step["via"]))
-        width = max(len(p) for p in paths)
         lines = [f"{name} is alive: reachable from {_holder(holder)}"]
-        lines += [f"  {p.ljust(width)}  {s['kind']} {s['name']}" for p, s in zip(paths, steps)]
+        lines += table([(p, f"{s['kind']} {s['name']}") for p, s in zip(paths, steps)], indent="  ")
         return Result({"name": name, "alive": True, "reachable": True, "chain": steps}, lines)
     generation, outcome = explain.first_collection_freeing(view, target.id)
     verdict = _fate(target, generation, outcome)

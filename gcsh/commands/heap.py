@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .registry import ITEM, KIND, NAME, NEWNAME, Arg, Atom, Option, WORD, command
+from .registry import ITEM, KIND, NAME, NEWNAME, ROOT, Arg, Atom, Option, WORD, command
 from .result import Result, freed_line
 
 
@@ -61,7 +61,7 @@ def unlink(ctx, src, dst):
 
 
 @command("del", topic="heap", summary="drop root names; what reaches refcount 0 is freed at once",
-         args=(Arg("NAME", NAME, "names to drop", variadic=True),),
+         args=(Arg("NAME", ROOT, "names to drop", variadic=True),),
          examples=("del a", "del a b"),
          details="Like Python's del statement: the name stops referring to the object. An object whose "
                  "refcount falls to 0 is freed immediately, and so is everything only it held; an object "
