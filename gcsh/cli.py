@@ -237,6 +237,8 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
     if termination.received:  # during the run, or as it was ending
         print("gcsh: terminated", file=stderr)
         status = EXIT_TERMINATED
+    elif termination.interrupted and status == EXIT_OK:
+        status = EXIT_INTERRUPTED
     return status
 
 

@@ -163,6 +163,7 @@ class Termination:
     def __init__(self) -> None:
         self.received = False
         self.closing = False
+        self.interrupted = False  # Ctrl-C arrived while gcsh was closing
 
     def _on_sigterm(self, signum, frame) -> None:
         self.received = True
@@ -181,10 +182,20 @@ class Termination:
                 signal.signal(signal.SIGTERM, previous)
 
     def close(self, session) -> None:
-        """Close the session with Ctrl-C ignored: restoring what gcsh changed is never cut short."""
+        """Close the session with Ctrl-C ignored: restoring what gcsh changed is never cut short.
+        A Ctrl-C that lands before it is ignored (whichever handler is in place, gcsh's own
+        included) is remembered in `interrupted`, and the closing starts again."""
         self.closing = True
+        while True:
+            try:
+                self._close(session)
+                return
+            except KeyboardInterrupt:
+                self.interrupted = True
+
+    def _close(self, session) -> None:
         held = None
-        if _main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        if _main_thread() and callable(signal.getsignal(signal.SIGINT)):
             held = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             session.close()

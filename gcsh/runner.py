@@ -78,6 +78,7 @@ class Session:
         # that redraws the heap listens here); an observer must not run commands itself.
         self.observers: list[Callable[["Session"], None]] = []
         self._inline = type(self).show is Session.show  # a subclass that shows results its own way
+        self.closers: list[Callable[[], None]] = []  # called once when the session closes (a page stops)
         from .backends.sim.backend import SimBackend
         self.backends["sim"] = SimBackend(self.emit, model)
         self.backend = self.backends["sim"]
@@ -109,6 +110,8 @@ class Session:
     def close(self) -> None:
         """Leave gcsh: every backend restores what it changed outside gcsh."""
         self.flush()
+        while self.closers:
+            self.closers.pop()()
         for b in self.backends.values():
             b.close()
 
