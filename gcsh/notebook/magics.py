@@ -99,7 +99,7 @@ class GcshMagics(Magics):
             return
         text = rest if cell is None else (rest + "\n" if rest else "") + cell
         session = self._session(options.get("model"))
-        source = f"In[{self.shell.execution_count}]"
+        source = f"In[{self._cell_number()}]"
         try:
             if "backend" in options and options["backend"] != session.backend.name:
                 session.switch_backend(options["backend"])
@@ -122,6 +122,13 @@ class GcshMagics(Magics):
             session.quit_requested = False  # `quit` ends nothing in a notebook: the session goes on
             if hasattr(session.backend, "suspend"):  # the notebook's code runs with gc as it set it
                 session.backend.suspend()
+
+    def _cell_number(self) -> int:
+        """The running cell's In[N]: its input is stored before it runs (IPython 9 also counts it
+        then, IPython 8 only afterwards, so execution_count alone is off by one on one of them)."""
+        history = getattr(self.shell, "history_manager", None)
+        inputs = getattr(history, "input_hist_raw", None)
+        return len(inputs) - 1 if inputs else self.shell.execution_count
 
     def _session(self, model: str | None) -> NotebookSession:
         if self.session is None:
