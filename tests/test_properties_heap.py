@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from gcsh import fuzzing
 from gcsh.backends.sim import invariants
-from gcsh.backends.sim.heap import FREED
+from gcsh.backends.sim.kernel.layout import FREED
 from heapcheck import MODELS, atomic, session, snapshot
 
 NAMES = st.sampled_from(fuzzing.NAMES)
@@ -130,11 +130,11 @@ class HeapMachine(RuleBasedStateMachine):
         if heap is not self.heap:  # reset, model or load: a heap of its own
             self.heap, self.freed = heap, {}
         for op, (kind, name) in self.freed.items():
-            assert heap.gen[op] == FREED and (heap.kind[op], heap.name[op]) == (kind, name), \
+            assert heap.gen[op] == FREED and (heap.kind_of(op), heap.name_of(op)) == (kind, name), \
                 f"freed object {name} (id {op}) came back"
         for op, g in enumerate(heap.gen):
             if g == FREED and op not in self.freed:
-                self.freed[op] = (heap.kind[op], heap.name[op])
+                self.freed[op] = (heap.kind_of(op), heap.name_of(op))
 
 
 @pytest.fixture(autouse=True)

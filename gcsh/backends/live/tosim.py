@@ -31,8 +31,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 
+from array import array
+
 from ...values import Atom
-from ..sim.heap import PERMANENT, UNTRACKED
+from ..sim.kernel.journal import Journal
+from ..sim.kernel.layout import FINALIZED, HEADS, KEYED, PERMANENT, UNTRACKED, kind_code
 from .idmap import index_of
 from .objects import HEAPTYPE, has_del, type_name
 from .ownership import describe
@@ -184,8 +187,10 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     for i in [get(id(objs[i].__callback__)) for i in weak if objs[i].__callback__ is not None]:
         kinds[i], codes[i] = "function", NONE  # a callback: the simulator calls functions without references
         type_names.pop(i, None)
-    reads = (None, dict.values, gc.get_referents, None)
-    raw_refs = [obj if code == SELF else (() if code == NONE else reads[code](obj)) for code, obj in zip(codes, objs)]
+    reads = (tuple, _values, gc.get_referents, None)
+    # each container's items taken once, as they are now: its length and its references must agree
+    # even if it changes while the copy is made (a set gcsh itself adds to, say)
+    raw_refs = [() if code == NONE else reads[code](obj) for code, obj in zip(codes, objs)]
     keys_col: list = [None] * n
     for i in special:
         code = codes[i]
@@ -213,26 +218,30 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     refcnt, outside = _refcounts(raw, overhead, degree, n)
     del raw
 
-    sim.reset()
-    _fill(sim.heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names)
     heap = sim.heap
-    heap.roots.update(roots)
-    heap.garbage = garbage
-    heap.finalized.update(finalized)
-    heap.instance_dict.update(dicts)
+    _fill(heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names)
+    heap.roots.update({name: i + HEADS for name, i in roots.items()})
+    heap.garbage = [i + HEADS for i in garbage]
+    for i in finalized:
+        heap.flags[i + HEADS] |= FINALIZED
+    heap.instance_dict.update({i + HEADS: d + HEADS for i, d in dicts.items()})
     weakrefable = _weakrefable()
     for i, target, cb in weak:
-        if target is not None and heap.kind[target] in weakrefable:
-            heap.add_weakref(i, target, cb)
+        wr, cb = i + HEADS, None if cb is None else cb + HEADS
+        if target is not None and heap.kind_of(target + HEADS) in weakrefable:
+            heap.add_weakref(wr, target + HEADS, cb)
         else:
-            heap.referent[i] = None  # its referent was not copied: as if it were gone
+            heap.referent[wr] = None  # its referent was not copied: as if it were gone
             if cb is not None:
-                heap.refs[i], heap.keys[i], heap.callback[i] = [cb], ["__callback__"], cb
+                heap.edges_set(wr, [cb])
+                heap.keys[wr], heap.callback[wr] = ["__callback__"], cb
+                heap.flags[wr] |= KEYED
     holder = _hold_outside(heap, outside, n)
-    heap.count[:] = list(gc.get_count())
+    heap.count[:] = array("q", gc.get_count())
     heap.threshold[:] = list(gc.get_threshold())
     heap.enabled = gc.isenabled()
-    heap.long_lived_total = len(heap.generations[2])
+    heap.long_lived_total = heap.count_of(2)
+    heap.journal = Journal(heap)  # the copy is where the simulator's history starts
     return {"objects": n, "references": references, "literals": len(literals),
             "outside": len(outside), "outside_name": holder, "named": len(roots)}
 
@@ -347,43 +356,72 @@ def _names(kinds: list[str], names: dict[int, str], index) -> list[str]:
 
 
 def _fill(heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names) -> None:
-    """The per-object columns, in bulk, and the generation lists in list order."""
+    """The columns, in bulk, and the generation lists in list order (rows start at HEADS: the heap
+    is new). Only the user's names are stored; the others are computed from the rows."""
     n = len(kinds)
-    heap.kind.extend(kinds)
-    heap.refcnt.extend(refcnt)
-    heap.refs.extend(refs_col)
-    heap.keys.extend(keys_col)
-    heap.gen.extend(gens)
-    heap.name.extend(names_col)
-    heap.type_names.update(type_names)
-    heap.by_name.update(zip(names_col, range(n)))
+    codes = {kind: kind_code(kind) for kind in set(kinds)}
+    heap.kind.extend(array("H", map(codes.__getitem__, kinds)))
+    heap.refcnt.extend(array("i", refcnt))
+    for column in (heap.gc_refs, heap.estart, heap.elen, heap.ecap):
+        column.extend(array("i", bytes(4 * n)))
+    heap.flags.extend(array("B", bytes(n)))
+    heap.gen.extend(array("b", gens))
+    heap.nxt.extend(array("i", [-1]) * n)
+    heap.prv.extend(array("i", [-1]) * n)
+    encode = heap.encode
+    pool, offset = heap.pool, 0
+    for i, refs in enumerate(refs_col):
+        if refs:
+            heap.estart[i + HEADS] = offset
+            heap.elen[i + HEADS] = heap.ecap[i + HEADS] = len(refs)
+            pool.extend(array("i", [x + HEADS if type(x) is int else encode(x) for x in refs]))
+            offset += len(refs)
+    for i, keys in enumerate(keys_col):
+        if keys is not None:
+            heap.keys[i + HEADS] = keys
+            heap.flags[i + HEADS] |= KEYED
+    heap.type_names.update({i + HEADS: name for i, name in type_names.items()})
+    for i, name in enumerate(names_col):
+        if name[:1] != "_" or name.rstrip("0123456789") != "_" + kinds[i].rpartition(".")[2]:
+            heap.names.by_name[name], heap.names.of_row[i + HEADS] = i + HEADS, name
+    heap.nlive += n
     for marker, members in _groups(gens).items():
         if marker != UNTRACKED:
-            heap.generations[marker] = dict.fromkeys(members)
-    shared = getattr(heap, "shared_keys", None)
-    if shared is not None:  # 3.11+ instances visit their values in the order of these names
-        widest = max((len(k) for k in keys_col if k is not None), default=0)
-        for kind in ("object", "finalizer"):
-            shared[kind] = _labels(widest)
+            _link(heap, marker, [m + HEADS for m in members])
+    widest = max((len(k) for k in keys_col if k is not None), default=0)
+    for kind in ("object", "finalizer"):  # 3.11+ instances visit their values in the order of these names
+        heap.shared_keys[kind] = tuple(_labels(widest))
+    heap._grow_dirty()
+
+
+def _link(heap, head: int, rows: list[int]) -> None:
+    """Make ROWS, in order, the list at HEAD."""
+    if not rows:
+        return
+    nxt, prv = heap.nxt, heap.prv
+    for a, b in zip(rows, rows[1:]):
+        nxt[a], prv[b] = b, a
+    nxt[head], prv[rows[0]] = rows[0], head
+    nxt[rows[-1]], prv[head] = head, rows[-1]
 
 
 def _hold_outside(heap, outside: list[int], n: int) -> str | None:
     """One untracked list, bound to the root `outside`, holding every reference from outside."""
     if not outside:
         return None
-    name = OUTSIDE if OUTSIDE not in heap.by_name else f"{OUTSIDE}_{n}"
+    name = OUTSIDE if heap.live_row(OUTSIDE) is None else f"{OUTSIDE}_{n}"
     on_alloc, heap.on_alloc = heap.on_alloc, None  # its allocation must not start a collection
     try:
         holder = heap.new_object("list", name)
     finally:
         heap.on_alloc = on_alloc
-    heap.refs[holder] = outside
+    heap.edges_set(holder, [i + HEADS for i in outside])
     heap.bind(name, holder)
     return name
 
 
 def _weakrefable() -> frozenset:
-    from ..sim.heap import WEAKREFABLE
+    from ..sim.kernel.layout import WEAKREFABLE
     return WEAKREFABLE
 
 
@@ -394,6 +432,10 @@ def copy_heap(backend, sim, names: list[str] | None) -> dict:
     model = default_model()
     if sim.model.version != model:
         sim.set_model(model)  # the copy is of this interpreter's heap: simulate this version
+    previous = sim.heap
+    sim.reset()  # the previous copy goes first: a copy must never see the simulator's own state
+    previous.dispose()
+    del previous
     objs, gens, ids = gather_reach(backend, names) if names else gather_all(backend)
     user = {rec.oid: rec.name for rec in backend.records.by_id.values()}
     bound = {name: id(backend.ns[name]) for name in backend.records.user_names()}
