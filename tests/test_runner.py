@@ -115,7 +115,7 @@ def state(s):
     b = s.sim
     h = b.heap
     return (json.dumps(b.rows(), sort_keys=True), b.get_count(), [b.get_objects(g) for g in (0, 1, 2)],
-            dict(h.roots), [list(r) if r else r for r in h.refs], list(h.refcnt))
+            dict(h.roots), [h.items(op) for op in h.live()], list(h.refcnt))
 
 
 def test_heap_table_lists_every_object(gcsh):

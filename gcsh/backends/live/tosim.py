@@ -246,6 +246,10 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
             "outside": len(outside), "outside_name": holder, "named": len(roots)}
 
 
+def _values(d: dict) -> tuple:
+    return tuple(d.values())
+
+
 def _dict_labels(d: dict) -> list[str]:
     keys = list(d)
     if not all(map(isinstance, keys, repeat(str))):

@@ -25,13 +25,14 @@ def trial(backend):
     heap = backend.heap
     saved = (heap.emit, heap.events, len(heap.freed_log), backend.auto_reports, backend.last_unreachable,
              heap.collecting)
-    heap.journal.begin_trial()
-    heap.emit, heap.events, backend.auto_reports = (lambda kind, text: None), [], []
+    depth = len(heap.journal.outer)
     try:
+        heap.journal.begin_trial()
+        heap.emit, heap.events, backend.auto_reports = (lambda kind, text: None), [], []
         yield heap
     finally:
         heap.emit, heap.events, n, backend.auto_reports, backend.last_unreachable, heap.collecting = saved
-        heap.journal.end_trial()
+        heap.journal.end_trial(depth)
         del heap.freed_log[n:]
 
 
@@ -94,9 +95,10 @@ def trial_collect(backend, generation: int, unbind=()) -> tuple:
     """`del UNBIND...` then `collect GENERATION`, in a trial: (freed by the del, the report, its trace,
     the __del__ methods that ran), as rows and names."""
     with trial(backend) as heap:
+        start = len(heap.freed_log)
         for name in unbind:
             heap.release([heap.table_pop(heap.roots, name)])
-        freed_by_del = list(heap.freed_log)
+        freed_by_del = list(heap.freed_log[start:])
         trace = Trace(heap.name_of)
         report = None
         if generation is not None:
@@ -229,7 +231,8 @@ def whatif(backend, names: list[str], generation: int) -> dict:
     uncollectable = [op for op in legacy if op not in set(freed)]
     resurrected = trace.first(Resurrected)
     name_of = heap.name_of
-    named = lambda rows: [name_of(op) for op in rows]  # noqa: E731
+    named = lambda rows: [name_of(op) for op in sorted(rows)]  # noqa: E731  (in allocation order, as `freed:`)
+    freed = sorted(freed)
     return {"freed_by_del": named(freed_by_del), "freed": named(freed), "unreachable": named(report.unreachable_ids),
             "uncollectable": named(uncollectable), "finalizers": ran,
             "resurrected": named(resurrected.resurrected) if resurrected else [], "saved": named(saved),

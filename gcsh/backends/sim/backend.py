@@ -31,7 +31,7 @@ class SimBackend(Backend):
         self.last_unreachable = ()  # rows the last collection found unreachable, for pictures
 
     def _new_heap(self, heap: Heap | None = None) -> Heap:
-        heap = heap or Heap(self.model, self.emit)
+        heap = Heap(self.model, self.emit) if heap is None else heap
         heap.on_alloc = self._on_alloc
         heap.on_safe_point = self._safe_point
         return heap
@@ -72,7 +72,6 @@ class SimBackend(Backend):
         heap = self.heap
         if heap.gc_scheduled:
             self._safe_point()
-        heap.journal.commit()
         return [self.report_dict(r) for r in self.auto_reports]
 
     def checkpoint(self, command: str, words: int):
@@ -93,7 +92,7 @@ class SimBackend(Backend):
 
     def names(self) -> list[str]:
         heap = self.heap
-        return [name for name, op in heap.names.explicit() if heap.alive(op)] + list(heap.roots)
+        return list(dict.fromkeys([*heap.roots, *(name for name, op in heap.names.explicit() if heap.alive(op))]))
 
     # ------------------------------------------------------------ building the heap
 

@@ -39,10 +39,11 @@ def checkpoint(backend, command: str) -> Callable[[], None] | None:
             backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
         return put_back
     heap.journal.begin(command)
+    change = heap.journal.open
 
     def roll_back() -> None:
         heap.collecting = False
-        heap.journal.rollback()
+        heap.journal.take_back(change)
         backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
 
     return roll_back

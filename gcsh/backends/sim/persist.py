@@ -21,7 +21,8 @@ import json
 from ...errors import UserError
 from ...fileio import check_target, read_bytes, write_atomically
 from .kernel.heap import Heap
-from .kernel.layout import FREED, FREED_BY_GC, HEADS, PERMANENT, UNTRACKED
+from ...values import NAME_RE
+from .kernel.layout import FREED, FREED_BY_GC, HEADS, HIDDEN, PERMANENT, UNTRACKED
 
 FORMAT = "gcsh-session"
 VERSION = 1
@@ -54,17 +55,30 @@ def dump(heap: Heap) -> dict:
         "ids": heap.size(),
         "objects": [_dump_object(heap, op) for op in heap.live()],
         "generations": [[_id(op) for op in heap.objects(g)] for g in (0, 1, 2, PERMANENT)],
-        "roots": [[name, _id(op)] for name, op in heap.roots.items()],
+        # the tables in a canonical order (a dict's order is not part of the heap's state)
+        "roots": [[name, _id(op)] for name, op in sorted(heap.roots.items())],
         "garbage": [_id(op) for op in heap.garbage],
-        "weakrefs": [[_id(target), [_id(wr) for wr in wrs]] for target, wrs in heap.weakrefs.items()],
-        "referents": [[_id(wr), None if target is None else _id(target)] for wr, target in heap.referent.items()],
-        "callbacks": [[_id(wr), _id(cb)] for wr, cb in heap.callback.items()],
-        "instance_dicts": [[_id(inst), _id(d)] for inst, d in heap.instance_dict.items()],
-        "type_names": [[_id(op), name] for op, name in heap.type_names.items() if heap.alive(op)],
-        "shared_keys": [[kind, list(names)] for kind, names in heap.shared_keys.items()],
-        "freed_names": [[name, _how(heap, op)] for name, op in heap.names.explicit() if heap.gen[op] == FREED],
+        "weakrefs": [[_id(target), [_id(wr) for wr in wrs]] for target, wrs in sorted(heap.weakrefs.items())],
+        "referents": [[_id(wr), None if target is None else _id(target)]
+                      for wr, target in sorted(heap.referent.items())],
+        "callbacks": [[_id(wr), _id(cb)] for wr, cb in sorted(heap.callback.items())],
+        "instance_dicts": [[_id(inst), _id(d)] for inst, d in sorted(heap.instance_dict.items())],
+        "type_names": [[_id(op), name] for op, name in sorted(heap.type_names.items()) if heap.alive(op)],
+        "shared_keys": [[kind, list(names)] for kind, names in sorted(heap.shared_keys.items())],
+        "freed_names": _freed_names(heap),
         "collector": _dump_collector(heap),
     }
+
+
+def _freed_names(heap: Heap) -> list:
+    """The names of freed objects that no live object has taken since: a later use says how it went."""
+    out = []
+    for op in range(HEADS, len(heap.kind)):
+        if heap.gen[op] == FREED and not heap.flags[op] & HIDDEN and not heap.names.generated(op):
+            name = heap.name_of(op)
+            if heap.lookup(name) == op and NAME_RE.match(name):
+                out.append([name, _how(heap, op)])
+    return sorted(out)
 
 
 def _how(heap: Heap, op: int) -> str:

@@ -103,7 +103,9 @@ class Journal:
     # ------------------------------------------------------------ command boundaries
 
     def begin(self, label: str) -> None:
-        """Close the open Change (into the history, unless it changed nothing) and open one for LABEL."""
+        """Close the open Change (into the history, unless it changed nothing) and open one for LABEL.
+        A command's Change stays open until the next command begins: the runner calls this with
+        Ctrl-C held off, so closing a Change is never cut in half."""
         self.commit()
         self.open.label = label
 
@@ -127,6 +129,17 @@ class Journal:
         self._forget_pages(change)
         self.open = Change(change.label, self.store)
 
+    def take_back(self, change: Change) -> None:
+        """Roll back CHANGE, whether it is still open or was just closed (a command interrupted
+        after its last write)."""
+        if self.open is change or not self.history or self.history[-1] is not change:
+            self.rollback()
+        else:
+            self.rollback()  # whatever came after it (nothing, normally)
+            self.history.pop()
+            self.bytes -= change.bytes
+            self._undo(change)
+
     def _forget_pages(self, change: Change) -> None:
         dirty = self.store.dirty
         for page in change.pages:
@@ -137,11 +150,19 @@ class Journal:
 
     def begin_trial(self) -> None:
         """A Change nested in the open one (why, whatif, pending run the real collector in one)."""
-        self._forget_pages(self.open)
+        self._forget_pages(self.open)  # (forgetting pages is always safe: they would be saved again)
+        trial = Change("trial", self.store)
         self.outer.append(self.open)
-        self.open = Change("trial", self.store)
+        self.open = trial
 
-    def end_trial(self) -> None:
+    def end_trial(self, depth: int) -> None:
+        """Roll the trial back and reopen the Change it was nested in (DEPTH: len(outer) before the
+        trial; the trial may have been interrupted before it was opened)."""
+        if len(self.outer) <= depth:
+            return
+        if self.open is self.outer[-1]:
+            self.outer.pop()
+            return
         self.rollback()
         self._forget_pages(self.open)
         self.open = self.outer.pop()
@@ -184,11 +205,13 @@ class Journal:
                 else:
                     table[key] = old
             elif op == APPEND:
-                table.pop()
+                del table[key:]  # KEY: the length before
             elif op == INSERT:
-                del table[key]
+                if len(table) > old:  # OLD: the length before
+                    del table[key]
             elif op == DELETE:
-                table.insert(key, old)
+                if len(table) < new:  # NEW: the length before
+                    table.insert(key, old)
             else:
                 setattr(table, key, old)
         columns = store.columns

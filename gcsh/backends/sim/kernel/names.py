@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .layout import HEADS, KINDS
+from .layout import FREED, HEADS, KINDS
 
 
 class Names:
@@ -33,6 +33,9 @@ class Names:
 
     def give(self, row: int, name: str) -> None:
         store = self.store
+        old = self.by_name.get(name)
+        if old is not None and store.gen[old] == FREED:
+            store.table_pop(self.of_row, old)  # a freed object whose name is taken again: no need to keep it
         store.table_set(self.by_name, name, row)
         store.table_set(self.of_row, row, name)
 
@@ -60,13 +63,20 @@ class Names:
         name = self.of_row.get(row)
         if name is not None:
             return name
+        return self._range_name(row) or f"_{KINDS[self.store.kind[row]]}{row - HEADS}"
+
+    def generated(self, row: int) -> bool:
+        """Is ROW's name made from its kind and id (no name given, no bulk range)?"""
+        return row not in self.of_row and self._range_name(row) is None
+
+    def _range_name(self, row: int) -> str | None:
         starts = self.starts
         if starts and row >= starts[0]:
             i = bisect_right(starts, row) - 1
             first, stop, base, shift = self.ranges[i]
             if row < stop:
                 return base if row == first else f"{base}_{row - first - shift}"
-        return f"_{KINDS[self.store.kind[row]]}{row - HEADS}"
+        return None
 
     def lookup(self, name: str) -> int | None:
         """The newest row that was given NAME (alive or freed), or None."""

@@ -103,7 +103,7 @@ class Store:
         del self.pool[pool:]
         literal_tail = self.literals[literals:]
         for lit in literal_tail:
-            del self.literal_ids[lit]
+            self.literal_ids.pop(lit, None)
         del self.literals[literals:]
         return tails, pool_tail, literal_tail, self.names.cut(ranges)
 
@@ -234,8 +234,9 @@ class Store:
             return item
         k = self.literal_ids.get(item)
         if k is None:
-            k = self.literal_ids[item] = len(self.literals)
-            self.literals.append(item)
+            k = len(self.literals)
+            self.literals.append(item)  # first: a rollback cuts the list, and the index with it
+            self.literal_ids[item] = k
         return ~k
 
     def decode(self, entry: int):
@@ -303,16 +304,19 @@ class Store:
         del table[key]
         return old
 
+    # The records say what the list's length was, so that undoing them is right whether or not the
+    # operation itself took place (Ctrl-C may come between the record and the operation).
+
     def seq_append(self, seq: list, value) -> None:
-        self.journal.cell(APPEND, seq, None, None, value)
+        self.journal.cell(APPEND, seq, len(seq), None, value)
         seq.append(value)
 
     def seq_insert(self, seq: list, i: int, value) -> None:
-        self.journal.cell(INSERT, seq, i, None, value)
+        self.journal.cell(INSERT, seq, i, len(seq), value)
         seq.insert(i, value)
 
     def seq_delete(self, seq: list, i: int) -> None:
-        self.journal.cell(DELETE, seq, i, seq[i], None)
+        self.journal.cell(DELETE, seq, i, seq[i], len(seq))
         del seq[i]
 
     def seq_set(self, seq: list, i: int, value) -> None:
