@@ -48,6 +48,7 @@ class Session:
         self.interrupts = CommandInterrupts()
         self.failures = 0
         self._events: list[str] | None = None  # JSON mode: events of the running command
+        self._progress = False  # a progress line is on the terminal
         self._depth = 0
         self.backends: dict[str, object] = {}
         # Called with the session after every command, whether it succeeded or not (a page
@@ -89,8 +90,13 @@ class Session:
     # ------------------------------------------------------------ output
 
     def emit(self, kind: str, text: str) -> None:
-        """Output that happens during a command: CPython's debug lines go to stderr."""
-        if kind == "debug":
+        """Output that happens during a command: CPython's debug lines go to stderr; progress of a
+        long command too, on one line overwritten each time, and only when stderr is a terminal."""
+        if kind == "progress":
+            if getattr(self.stderr, "isatty", bool)():
+                print("\r\x1b[K" + text, end="", file=self.stderr, flush=True)
+                self._progress = True
+        elif kind == "debug":
             self.stdout.flush()
             print(paint(text, "dim", self.color), file=self.stderr, flush=True)
         elif self._events is not None:
@@ -155,6 +161,9 @@ class Session:
         try:
             return self._execute(statement, source)
         finally:
+            if self._progress:  # the command's progress line goes when it ends
+                print("\r\x1b[K", end="", file=self.stderr, flush=True)
+                self._progress = False
             for observe in self.observers:
                 observe(self)
 

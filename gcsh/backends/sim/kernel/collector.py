@@ -28,6 +28,7 @@ from .layout import (DICT, FINALIZER, FINALIZERS_HEAD, KEYED, LEGACY, PAGE_SHIFT
 from .loops import is_collecting
 
 LIST_COLUMNS = (Heap.GEN, Heap.NXT, Heap.PRV)
+PROGRESS_FROM = 200_000  # objects: a collection this large says which phase it is in (on a terminal)
 DELETE_COLUMNS = (Heap.REFCNT, Heap.GEN, Heap.FLAGS, Heap.NXT, Heap.PRV, Heap.ELEN)
 
 
@@ -82,6 +83,8 @@ def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace
     n = k.update_refs(heap.nxt, heap.gen, heap.refcnt, heap.gc_refs, young)
     if trace is not None:
         trace.append(t.UpdateRefs(again=again, gc_refs=_gc_refs(heap, young)))
+    if n >= PROGRESS_FROM:
+        heap.emit("progress", f"collecting {n:,} objects: subtract_refs, move_unreachable…")
     k.subtract_refs(heap.nxt, heap.gen, heap.estart, heap.elen, heap.pool, heap.gc_refs, young)
     if trace is not None:
         trace.append(t.SubtractRefs(again=again, gc_refs=_gc_refs(heap, young)))
@@ -315,6 +318,8 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
 
     final = k.list_size(heap.nxt, STILL_HEAD)
     report.collected += final
+    if final >= PROGRESS_FROM:
+        heap.emit("progress", f"delete_garbage: freeing {final:,} objects…")
     garbage = rows(heap, STILL_HEAD) if trace is not None else None
     before = len(heap.freed_log)
     delete_garbage(heap, old)

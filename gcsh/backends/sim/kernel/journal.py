@@ -183,6 +183,7 @@ class Journal:
             self._undo(change)
             self.future.append(change)
             done.append(change.label)
+        self.open = Change("", self.store)  # from the state undo left
         return done
 
     def redo(self, n: int) -> list[str]:
@@ -194,6 +195,7 @@ class Journal:
             self.history.append(change)
             self.bytes += change.bytes
             done.append(change.label)
+        self.open = Change("", self.store)
         return done
 
     def _undo(self, change: Change) -> None:
