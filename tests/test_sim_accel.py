@@ -8,7 +8,10 @@ for every phase of the compiled path run the same way.
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -21,20 +24,28 @@ pytestmark = pytest.mark.skipif(not accel.available(), reason="the fast extra (n
 
 
 def run_both(model: str, lines: list[str]) -> list[tuple]:
-    """Each line's (output, errors, heap) with the plain loops, and then with the compiled ones."""
+    """Each line's (output, errors, heap) with the plain loops, and then with the compiled ones (each
+    run in a directory of its own: the scripts write files)."""
     results = []
+    home = os.getcwd()
     for mode in ("never", "always"):
         accel.set_mode(mode)
+        place = tempfile.mkdtemp(prefix=f"accel-{mode}-")
+        os.chdir(place)
+        fuzzing.prepare_directory(place)
         try:
             s = session(model)
             steps = []
             for line in lines:
                 out, err = len(s.stdout.getvalue()), len(s.stderr.getvalue())
                 s.run_text(line, "<test>")
-                steps.append((line, _stable(s.stdout.getvalue()[out:]), s.stderr.getvalue()[err:], snapshot(s)))
+                steps.append((line, _stable(s.stdout.getvalue()[out:]), _stable(s.stderr.getvalue()[err:]),
+                              snapshot(s)))
             results.append(steps)
         finally:
             accel.set_mode("auto")
+            os.chdir(home)
+            shutil.rmtree(place, ignore_errors=True)
     return list(zip(*results))
 
 
@@ -46,10 +57,7 @@ def _stable(text: str) -> str:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2 ** 32), model=st.sampled_from(MODELS))
-def test_compiled_loops_agree_with_plain_ones_on_random_sessions(seed, model, tmp_path_factory, monkeypatch):
-    place = tmp_path_factory.mktemp("accel")
-    monkeypatch.chdir(place)
-    fuzzing.prepare_directory(str(place))
+def test_compiled_loops_agree_with_plain_ones_on_random_sessions(seed, model):
     lines = fuzzing.program(random.Random(seed), 60, junk=0.1)
     for plain, compiled in run_both(model, lines):
         assert plain == compiled, plain[0]

@@ -10,11 +10,28 @@ rows without sorting them all.
 from __future__ import annotations
 
 import heapq
+from array import array
 
 from ...values import NAME_LIMIT, name_list
 from .kernel.layout import HIDDEN
 
 FEW = 64  # up to this many names, pick them without sorting every row
+
+
+def _compiled(heap) -> bool:
+    from .kernel import accel
+    return accel.loops_for(heap) is not accel.loops
+
+
+def _sorted(heap, rows) -> list[int]:
+    """ROWS in increasing order: by marking, in the compiled loops, for a long list."""
+    from .kernel import accel
+    k = accel.loops_for(heap)
+    if len(rows) < 10_000 or k is accel.loops:
+        return sorted(rows)
+    out = array("i", [0]) * len(rows)
+    n = k.sort_rows(rows if isinstance(rows, array) else array("i", rows), len(rows), bytearray(len(heap.kind)), out)
+    return out[:n].tolist()
 
 
 class FreedNames:
@@ -30,14 +47,14 @@ class FreedNames:
     def _all(self) -> list[int]:
         if self._sorted is None:
             flags = self.heap.flags
-            rows = sorted(self.rows)
+            rows = _sorted(self.heap, self.rows)
             if self.heap.hidden_rows():
                 rows = [op for op in rows if not flags[op] & HIDDEN]
             self._sorted = rows
         return self._sorted
 
     def _first(self, n: int) -> list[int]:
-        if self._sorted is not None or n > FEW:
+        if self._sorted is not None or n > FEW or len(self.rows) >= 10_000 and _compiled(self.heap):
             return self._all()[:n]
         hidden = self.heap.hidden_rows()
         extra = len(hidden)

@@ -53,31 +53,33 @@ class Report:
         return self.collected + self.uncollectable
 
 
+def zeros(n: int) -> array:
+    return array("i", [0]) * n
+
+
 def rows(heap: Heap, head: int, k=None) -> array:
     k = k or accel.loops_for(heap)
-    out = array("i", bytes(4 * k.list_size(heap.nxt, head)))
+    out = zeros(k.list_size(heap.nxt, head))
     k.list_rows(heap.nxt, head, out)
     return out
 
 
-def save_list(heap: Heap, k, head: int, columns, targets: bool = False) -> None:
-    """Save in the journal the pages of COLUMNS holding the rows of HEAD's list (and, with
-    TARGETS, of the rows they reference: their refcounts), before a loop writes them."""
+def save_list(heap: Heap, k, head: int, columns) -> None:
+    """Save in the journal the pages of COLUMNS holding the rows of HEAD's list, before a loop
+    writes them."""
     mark = bytearray((len(heap.kind) >> PAGE_SHIFT) + 1)
-    out = array("i", bytes(4 * len(mark)))
+    out = zeros(len(mark))
     n = k.list_pages(heap.nxt, head, mark, out, 0)
     heap.save_rows(out[:n], columns)
-    if targets:
-        n = k.target_pages(heap.nxt, heap.estart, heap.elen, heap.pool, head, bytearray(len(mark)), out, 0)
-        heap.save_rows(out[:n], (Heap.REFCNT,))
 
 
 # ---------------------------------------------------------------- deduce_unreachable
 
 
-def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace, again: bool = False) -> None:
+def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace,
+                       again: bool = False) -> tuple[int, int]:
     """update_refs, subtract_refs, move_unreachable: YOUNG keeps what is reachable (marked OLD),
-    UNREACHABLE gets the rest, both in CPython's order."""
+    UNREACHABLE gets the rest, both in CPython's order. Returns how many of each."""
     k = accel.loops_for(heap)
     save_list(heap, k, young, LIST_COLUMNS)
     n = k.update_refs(heap.nxt, heap.gen, heap.refcnt, heap.gc_refs, young)
@@ -88,25 +90,26 @@ def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace
     k.subtract_refs(heap.nxt, heap.gen, heap.estart, heap.elen, heap.pool, heap.gc_refs, young)
     if trace is not None:
         trace.append(t.SubtractRefs(again=again, gc_refs=_gc_refs(heap, young)))
-    moves = array("i", bytes(4 * 9 * n)) if trace is not None else array("i")
-    m = k.move_unreachable(heap.nxt, heap.prv, heap.gen, heap.kind, heap.estart, heap.elen, heap.pool,
-                           heap.gc_refs, young, unreachable, old, moves)
+    moves = zeros(9 * n) if trace is not None else array("i")
+    m, left = k.move_unreachable(heap.nxt, heap.prv, heap.gen, heap.kind, heap.estart, heap.elen, heap.pool,
+                                 heap.gc_refs, young, unreachable, old, moves)
     if trace is not None:
         steps = [(moves[i], moves[i + 1], moves[i + 2]) for i in range(0, m, 3)]
         trace.append(t.MoveUnreachable(again=again, reachable=rows(heap, young, k),
                                        unreachable=rows(heap, unreachable, k), moves=steps))
+    return n - left, left
 
 
 def _gc_refs(heap: Heap, head: int) -> list[tuple[int, int]]:
     return [(op, heap.gc_refs[op]) for op in heap.objects(head)]
 
 
-def untrack(heap: Heap, young: int, which: int) -> array:
-    """untrack_tuples / untrack_dicts over YOUNG (whose pages deduce_unreachable saved)."""
+def untrack(heap: Heap, young: int, which: int, size: int) -> array:
+    """untrack_tuples / untrack_dicts over YOUNG (SIZE objects, whose pages deduce_unreachable saved)."""
     k = accel.loops_for(heap)
     if not k.count_kind(heap.nxt, heap.kind, young, which):
         return array("i")
-    out = array("i", bytes(4 * k.list_size(heap.nxt, young)))
+    out = zeros(size)
     n = k.untrack_kind(heap.nxt, heap.prv, heap.gen, heap.kind, heap.estart, heap.elen, heap.pool, young, which,
                        out)
     return out[:n]
@@ -192,20 +195,35 @@ def delete_garbage(heap: Heap, old: int) -> None:
             heap.list_move(op, old, old)
 
 
+def scan_garbage(heap: Heap, head: int, size: int):
+    """(-1 if the garbage is not plain, else whether it references objects outside itself; its
+    references; the pages holding it; its rows), in one walk of HEAD's list of SIZE objects."""
+    k = accel.loops_for(heap)
+    mark = bytearray((len(heap.kind) >> PAGE_SHIFT) + 1)
+    pages, found = zeros(len(mark)), zeros(size)
+    outside, edges, npages, nrows = k.scan_garbage(heap.nxt, heap.gen, heap.kind, heap.flags, heap.estart,
+                                                   heap.elen, heap.pool, head, mark, pages, found)
+    return outside, edges, pages[:npages], found[:nrows]
+
+
 def _delete_plain(heap: Heap, old: int) -> bool:
     """delete_garbage in loops.py when the garbage is plain and frees nothing outside itself."""
     k = accel.loops_for(heap)
-    if not k.plain_list(heap.nxt, heap.kind, heap.flags, STILL_HEAD):
-        return False
-    edges = k.garbage_edges(heap.nxt, heap.gen, heap.refcnt, heap.gc_refs, heap.estart, heap.elen, heap.pool,
-                            STILL_HEAD)
-    if edges < 0:
-        return False
-    save_list(heap, k, STILL_HEAD, DELETE_COLUMNS, targets=True)
-    heap.save_rows([heap.prv[old] >> PAGE_SHIFT], (Heap.NXT,))
     n = k.list_size(heap.nxt, STILL_HEAD)
-    stack = array("i", bytes(4 * (edges + 2 * n + 2)))
-    freed = array("i", bytes(4 * n))
+    outside, edges, pages, _ = scan_garbage(heap, STILL_HEAD, n)
+    if outside < 0:
+        return False
+    if outside:
+        if k.garbage_edges(heap.nxt, heap.gen, heap.refcnt, heap.gc_refs, heap.estart, heap.elen, heap.pool,
+                           STILL_HEAD) < 0:
+            return False  # it would free objects outside itself: the Python phases do that
+        out = zeros((len(heap.kind) >> PAGE_SHIFT) + 1)
+        m = k.target_pages(heap.nxt, heap.estart, heap.elen, heap.pool, STILL_HEAD, bytearray(len(out)), out, 0)
+        heap.save_rows(out[:m], (Heap.REFCNT,))
+    heap.save_rows(pages, DELETE_COLUMNS)
+    heap.save_rows([heap.prv[old] >> PAGE_SHIFT], (Heap.NXT,))
+    stack = zeros(edges + 2 * n + 2)
+    freed = zeros(n)
     nfreed, keyed = k.delete_plain(heap.nxt, heap.prv, heap.gen, heap.flags, heap.kind, heap.refcnt, heap.estart,
                                    heap.elen, heap.pool, STILL_HEAD, old, heap.free, heap.caps, heap.count,
                                    heap.model.tuple_free_list_sizes, stack, freed)
@@ -276,29 +294,30 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     if trace is not None:
         trace.append(t.Start(generation=g, young=rows(heap, young)))
 
-    deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
-    untracked = untrack(heap, young, TUPLE)
+    reachable, found = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
+    untracked = untrack(heap, young, TUPLE, reachable)
     k = accel.loops_for(heap)
     if young != old:
         if g == 1:
-            heap.long_lived_pending += k.list_size(heap.nxt, young)
+            heap.long_lived_pending += reachable - len(untracked)
     else:
         if not heap.model.dicts_always_tracked:  # full collections only, to avoid quadratic build-up
-            untracked += untrack(heap, young, DICT)
+            untracked += untrack(heap, young, DICT, reachable)
         heap.long_lived_pending = 0
-        heap.long_lived_total = k.list_size(heap.nxt, young)
+        heap.long_lived_total = reachable - len(untracked)
     if trace is not None:
         trace.append(t.Untrack(untracked=untracked, survivors=rows(heap, young), to=old))
     if young != old:
         heap.list_merge(young, old)  # the survivors move to the next generation
 
-    plain = k.plain_list(heap.nxt, heap.kind, heap.flags, UNREACHABLE_HEAD)
+    outside, _, _, report.unreachable_ids = scan_garbage(heap, UNREACHABLE_HEAD, found)
+    plain = outside >= 0
     if not plain:
         move_legacy_finalizers(heap, old)
+        report.unreachable_ids = rows(heap, UNREACHABLE_HEAD)
     if trace is not None:
         trace.append(t.LegacyFinalizers(uncollectable=rows(heap, FINALIZERS_HEAD),
                                         unreachable=rows(heap, UNREACHABLE_HEAD)))
-    report.unreachable_ids = rows(heap, UNREACHABLE_HEAD)
     if heap.debug & DEBUG_COLLECTABLE:
         for op in report.unreachable_ids:
             emit("debug", debug_line("collectable", heap, op))
@@ -316,7 +335,7 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     if trace is not None and ran:
         trace.append(t.Resurrected(resurrected=resurrected, to=old, still=rows(heap, STILL_HEAD)))
 
-    final = k.list_size(heap.nxt, STILL_HEAD)
+    final = k.list_size(heap.nxt, STILL_HEAD) if ran or not plain else len(report.unreachable_ids)
     report.collected += final
     if final >= PROGRESS_FROM:
         heap.emit("progress", f"delete_garbage: freeing {final:,} objects…")

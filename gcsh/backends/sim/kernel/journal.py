@@ -84,6 +84,25 @@ class Journal:
                 return
         self.save_page(column, op >> PAGE_SHIFT)
 
+    def save_run(self, column: int, first: int, stop: int) -> None:
+        """Save pages FIRST..STOP-1 of COLUMN in one piece (none of them saved yet)."""
+        store, change = self.store, self.open
+        start = first << PAGE_SHIFT
+        limit = change.pool if column == store.POOL else change.rows
+        if start >= limit or stop - first == 1:
+            for page in range(first, stop):
+                self.save_page(column, page)
+            return
+        old = store.columns[column][start:min(stop << PAGE_SHIFT, limit)]
+        change.pages.append((column, start, old, None))
+        change.bytes += len(old) * old.itemsize + 64
+        dirty = store.dirty[column]
+        for page in range(first, stop):
+            dirty[page] = 1
+        last = (start + len(old) - 1) >> PAGE_SHIFT
+        for page in range(last + 1, stop):  # pages of rows the Change made: marked, nothing to keep
+            change.pages.append((column, page << PAGE_SHIFT, None, None))
+
     def save_page(self, column: int, page: int) -> None:
         """Before the first write to PAGE of COLUMN in the open Change."""
         store, change = self.store, self.open
@@ -141,10 +160,18 @@ class Journal:
             self._undo(change)
 
     def _forget_pages(self, change: Change) -> None:
+        self._mark(change, 0)
+
+    def _mark(self, change: Change, value: int) -> None:
+        """Set the dirty bit of every page CHANGE saved (not its single writes) to VALUE."""
         dirty = self.store.dirty
-        for page in change.pages:
-            if type(page[2]) is not int:
-                dirty[page[0]][page[1] >> PAGE_SHIFT] = 0
+        for column, start, old, _ in change.pages:
+            if old is None:
+                dirty[column][start >> PAGE_SHIFT] = value
+            elif type(old) is not int:
+                d = dirty[column]
+                for page in range(start >> PAGE_SHIFT, ((start + len(old) - 1) >> PAGE_SHIFT) + 1):
+                    d[page] = value
 
     # ------------------------------------------------------------ trials: run, look, roll back
 
@@ -166,10 +193,7 @@ class Journal:
         self.rollback()
         self._forget_pages(self.open)
         self.open = self.outer.pop()
-        dirty = self.store.dirty
-        for page in self.open.pages:
-            if type(page[2]) is not int:
-                dirty[page[0]][page[1] >> PAGE_SHIFT] = 1
+        self._mark(self.open, 1)
 
     # ------------------------------------------------------------ undo and redo
 

@@ -147,9 +147,11 @@ def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, un
     moved to UNREACHABLE for now. Lists and tuples are traversed from their last item.
 
     MOVES, when not empty, receives each step as three ints (op, 0, 0) reachable, (op, 1, 0)
-    unreachable, (target, 2, op) moved back by op; returns how many ints were written."""
+    unreachable, (target, 2, op) moved back by op. Returns (how many ints were written, how many
+    objects are left on UNREACHABLE)."""
     record = len(moves) > 0
     m = 0
+    left = 0
     op = nxt[young]
     while op != young:
         if gc_refs[op] > 0:
@@ -171,6 +173,7 @@ def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, un
                     list_move(nxt, prv, t, young)
                     gen[t] = COLLECTING
                     gc_refs[t] = 1
+                    left -= 1
                     if record:
                         moves[m] = t
                         moves[m + 1] = 2
@@ -184,13 +187,14 @@ def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, un
             after = nxt[op]
             list_move(nxt, prv, op, unreachable)
             gen[op] = UNREACHABLE
+            left += 1
             if record:
                 moves[m] = op
                 moves[m + 1] = 1
                 moves[m + 2] = 0
                 m += 3
             op = after
-    return m
+    return m, left
 
 
 def untrack_kind(nxt, prv, gen, kind, estart, elen, pool, young, which, out):
@@ -241,6 +245,44 @@ def plain_list(nxt, kind, flags, head):
             return False
         op = nxt[op]
     return True
+
+
+def scan_garbage(nxt, gen, kind, flags, estart, elen, pool, head, mark, pages, rows):
+    """One walk of the garbage on HEAD's list: returns (-1 if it is not plain, else 1 if it references
+    objects outside itself and 0 if not; its references; how many pages PAGES got; how many rows
+    ROWS got). PAGES receives the pages holding its rows that MARK did not mark yet (marking them),
+    ROWS the rows in list order."""
+    edges = 0
+    outside = 0
+    npages = 0
+    nrows = 0
+    p = head >> PAGE_SHIFT
+    if mark[p] == 0:
+        mark[p] = 1
+        pages[npages] = p
+        npages += 1
+    op = nxt[head]
+    while op != head:
+        k = kind[op]
+        if k == FINALIZER or k == LEGACY or k == WEAKREF or flags[op] & WEAKREFD:
+            return -1, 0, npages, nrows
+        rows[nrows] = op
+        nrows += 1
+        p = op >> PAGE_SHIFT
+        if mark[p] == 0:
+            mark[p] = 1
+            pages[npages] = p
+            npages += 1
+        start = estart[op]
+        edges += elen[op]
+        if outside == 0:
+            for i in range(start, start + elen[op]):
+                t = pool[i]
+                if t >= 0 and not is_collecting(gen[t]):
+                    outside = 1
+                    break
+        op = nxt[op]
+    return outside, edges, npages, nrows
 
 
 def garbage_edges(nxt, gen, refcnt, gc_refs, estart, elen, pool, head):
@@ -308,19 +350,11 @@ def delete_plain(nxt, prv, gen, flags, kind, refcnt, estart, elen, pool, head, o
     while nxt[head] != head:
         op = nxt[head]
         refcnt[op] += 1
-        top = 0
+        stack[0] = op  # the temporary reference, dropped after the items
+        top = 1
         if kind[op] != TUPLE:
             top = push_children(kind, estart, elen, pool, op, stack, top)
             elen[op] = 0
-        stack[top] = op  # the temporary reference, dropped after the items
-        top += 1
-        # the items are dropped first, from the top of the stack
-        i = 0
-        while i < top // 2:
-            a = stack[i]
-            stack[i] = stack[top - 1 - i]
-            stack[top - 1 - i] = a
-            i += 1
         while top > 0:
             top -= 1
             x = stack[top]
@@ -341,18 +375,9 @@ def delete_plain(nxt, prv, gen, flags, kind, refcnt, estart, elen, pool, head, o
                     list_remove(nxt, prv, x)
                 stack[top] = ~x
                 top += 1
-                start = top
                 top = push_children(kind, estart, elen, pool, x, stack, top)
                 if kind[x] != TUPLE:  # a tuple keeps its length until its memory goes: it picks the free list
                     elen[x] = 0
-                # children are released in traversal order: reverse what was pushed
-                i = 0
-                n = top - start
-                while i < n // 2:
-                    a = stack[start + i]
-                    stack[start + i] = stack[top - 1 - i]
-                    stack[top - 1 - i] = a
-                    i += 1
         if nxt[head] == op:
             list_move(nxt, prv, op, old)
             gen[op] = old
@@ -360,13 +385,13 @@ def delete_plain(nxt, prv, gen, flags, kind, refcnt, estart, elen, pool, head, o
 
 
 def push_children(kind, estart, elen, pool, op, stack, top):
-    """Push OP's references (the rows among them) in traversal order: lists and tuples from their
-    last item."""
+    """Push OP's references (the rows among them) so that they pop in traversal order (lists and
+    tuples are traversed from their last item, so they are pushed from the first)."""
     start = estart[op]
     end = start + elen[op]
     backwards = kind[op] == LIST or kind[op] == TUPLE
     for i in range(start, end):
-        k = end - 1 - (i - start) if backwards else i
+        k = i if backwards else end - 1 - (i - start)
         t = pool[k]
         if t >= 0:
             stack[top] = t
@@ -524,3 +549,24 @@ def shortest_path(gen, estart, elen, pool, sources, nsources, target, parent, qu
                 queue[tail] = t
                 tail += 1
     return False
+
+
+def sort_rows(rows, n, mark, out):
+    """The first N of ROWS in increasing order, into OUT (MARK: a zeroed byte per row, left zeroed);
+    returns how many."""
+    lo = len(mark)
+    hi = 0
+    for i in range(n):
+        r = rows[i]
+        mark[r] = 1
+        if r < lo:
+            lo = r
+        if r > hi:
+            hi = r
+    m = 0
+    for r in range(lo, hi + 1):
+        if mark[r]:
+            mark[r] = 0
+            out[m] = r
+            m += 1
+    return m

@@ -153,13 +153,19 @@ class Store:
             self.put(self.FLAGS, op, new)
 
     def save_rows(self, pages, columns) -> None:
-        """Save PAGES of COLUMNS (where not saved yet) before a loop of loops.py writes them."""
-        dirty, save = self.dirty, self.journal.save_page
+        """Save PAGES of COLUMNS (where not saved yet) before a loop of loops.py writes them: each run
+        of consecutive pages in one piece."""
+        pages = sorted(pages)
         for column in columns:
-            d = dirty[column]
-            for page in pages:
-                if not d[page]:
-                    save(column, page)
+            d = self.dirty[column]
+            todo = [p for p in pages if not d[p]]
+            i = 0
+            while i < len(todo):
+                j = i + 1
+                while j < len(todo) and todo[j] == todo[j - 1] + 1:
+                    j += 1
+                self.journal.save_run(column, todo[i], todo[j - 1] + 1)
+                i = j
 
     def new_row(self, kind: int, flags: int = 0) -> int:
         op = len(self.kind)
