@@ -191,18 +191,17 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     # each container's items taken once, as they are now: its length and its references must agree
     # even if it changes while the copy is made (a set gcsh itself adds to, say)
     raw_refs = [() if code == NONE else reads[code](obj) for code, obj in zip(codes, objs)]
-    keys_col: list = [None] * n
+    keys_col: dict[int, list] = {}
     for i in special:
         code = codes[i]
         if code == VALUES:
             keys_col[i] = _dict_labels(objs[i])
         elif code == REFERENTS:
             keys_col[i] = _labels(len(raw_refs[i]))
-    refs_col, degree, literals = _convert(raw_refs, index)
+    flat, lengths, degree, literals = _convert(raw_refs, index)
     del raw_refs
-    for i in special:
-        if codes[i] == NONE:
-            refs_col[i] = None
+    starts = array("i", accumulate(chain((0,), lengths[:-1])))
+    refs_col = _Slices(flat, starts, lengths)
     weak = [(i, get(id(objs[i]())), get(id(objs[i].__callback__)) if objs[i].__callback__ is not None else None)
             for i in weak]
     finalized = [i for i in special if kinds[i] == "finalizer" and gc.is_finalized(objs[i])]
@@ -212,14 +211,15 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     held = [cb for _, _, cb in weak if cb is not None] + garbage + list(roots.values())  # a weakref holds its callback
     for i in held:
         degree[i] += 1
-    names_col = _names(kinds, names, index)
+    user_names = {index.get(oid): name for oid, name in names.items() if index.get(oid) is not None}
     del objs, index, codes
     references = sum(degree)
     refcnt, outside = _refcounts(raw, overhead, degree, n)
     del raw
 
     heap = sim.heap
-    _fill(heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names)
+    _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names)
+    del flat
     heap.roots.update({name: i + HEADS for name, i in roots.items()})
     heap.garbage = [i + HEADS for i in garbage]
     for i in finalized:
@@ -257,21 +257,32 @@ def _dict_labels(d: dict) -> list[str]:
     return keys
 
 
-def _convert(raw_refs: list, index) -> tuple[list, list[int], dict]:
-    """Each object's references as ids of the copy (literals for what is not copied), and how
-    many references each id receives: one flat pass, cut back into lists by slicing."""
+class _Slices:
+    """Object i's references, read from the flat list when asked for (only a few objects are)."""
+
+    def __init__(self, flat: list, starts: array, lengths: array) -> None:
+        self.flat, self.starts, self.lengths = flat, starts, lengths
+
+    def __getitem__(self, i: int) -> list:
+        return self.flat[self.starts[i]:self.starts[i] + self.lengths[i]]
+
+
+def _convert(raw_refs: list, index) -> tuple[list, array, list[int], dict]:
+    """Every object's references, laid end to end, as positions in the copy (and, at the
+    positions of what is not copied, literals: one per object), each object's number of
+    references, and how many references each position receives: one flat pass."""
     flat, degree, misses = index.convert(raw_refs)
+    lengths = array("i", map(len, raw_refs))
     literals: dict[int, Atom] = {}
-    ends = list(accumulate(map(len, raw_refs)))
     if misses:  # what is not copied: one literal per object, put in place at C speed but the last step
+        ends = list(accumulate(lengths))
         missing = _at(raw_refs, ends, misses, len(flat))
         ids = list(map(id, missing))
         literals = {i: _literal(x) for i, x in dict(zip(ids, missing)).items()}
         del missing
         for k, lit in zip(misses, map(literals.__getitem__, ids)):
             flat[k] = lit
-    refs_col = list(map(flat.__getitem__, map(slice, chain((0,), ends), ends)))
-    return refs_col, degree, literals
+    return flat, lengths, degree, literals
 
 
 def _at(parts: list, ends: list[int], offsets: list[int], total: int) -> list:
@@ -346,56 +357,51 @@ def _instance_dicts(sim, objs: list, kinds: list[str], refs_col: list, index, sp
     return out
 
 
-def _names(kinds: list[str], names: dict[int, str], index) -> list[str]:
-    """Generated names (`_list12`), and the user's where there is one (once each)."""
-    prefix = {kind: "_" + kind.rpartition(".")[2] for kind in set(kinds)}
-    out = list(map(operator.concat, map(prefix.__getitem__, kinds), map(str, range(len(kinds)))))
-    used = set()
-    for oid, name in names.items():
-        i = index.get(oid)
-        if i is not None and name not in used:
-            out[i] = name
-            used.add(name)
-    return out
-
-
-def _fill(heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names) -> None:
+def _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names) -> None:
     """The columns, in bulk, and the generation lists in list order (rows start at HEADS: the heap
     is new). Only the user's names are stored; the others are computed from the rows."""
     n = len(kinds)
     codes = {kind: kind_code(kind) for kind in set(kinds)}
     heap.kind.extend(array("H", map(codes.__getitem__, kinds)))
     heap.refcnt.extend(array("i", refcnt))
-    for column in (heap.gc_refs, heap.estart, heap.elen, heap.ecap):
-        column.extend(array("i", bytes(4 * n)))
+    heap.gc_refs.extend(array("i", bytes(4 * n)))
     heap.flags.extend(array("B", bytes(n)))
     heap.gen.extend(array("b", gens))
     heap.nxt.extend(array("i", [-1]) * n)
     heap.prv.extend(array("i", [-1]) * n)
-    encode = heap.encode
-    pool, offset = heap.pool, 0
-    for i, refs in enumerate(refs_col):
-        if refs:
-            heap.estart[i + HEADS] = offset
-            heap.elen[i + HEADS] = heap.ecap[i + HEADS] = len(refs)
-            pool.extend(array("i", [x + HEADS if type(x) is int else encode(x) for x in refs]))
-            offset += len(refs)
-    for i, keys in enumerate(keys_col):
-        if keys is not None:
-            heap.keys[i + HEADS] = keys
-            heap.flags[i + HEADS] |= KEYED
+    heap.estart.extend(starts)
+    heap.elen.extend(lengths)
+    heap.ecap.extend(lengths)
+    if literals:  # literal entries become the pool's negative entries
+        encoded = {id(lit): heap.encode(lit) for lit in literals.values()}
+        flat = [x if type(x) is int else encoded[id(x)] for x in flat]
+    heap.pool.extend(_rows(flat))
+    for i, keys in keys_col.items():
+        heap.keys[i + HEADS] = keys
+        heap.flags[i + HEADS] |= KEYED
     heap.type_names.update({i + HEADS: name for i, name in type_names.items()})
-    for i, name in enumerate(names_col):
-        if name[:1] != "_" or name.rstrip("0123456789") != "_" + kinds[i].rpartition(".")[2]:
+    for i, name in user_names.items():
+        if heap.names.by_name.get(name) is None:  # (once each)
             heap.names.by_name[name], heap.names.of_row[i + HEADS] = i + HEADS, name
     heap.nlive += n
     for marker, members in _groups(gens).items():
         if marker != UNTRACKED:
             _link(heap, marker, [m + HEADS for m in members])
-    widest = max((len(k) for k in keys_col if k is not None), default=0)
+    widest = max((len(k) for k in keys_col.values()), default=0)
     for kind in ("object", "finalizer"):  # 3.11+ instances visit their values in the order of these names
         heap.shared_keys[kind] = tuple(_labels(widest))
     heap._grow_dirty()
+
+
+def _rows(flat: list) -> array:
+    """Positions in the copy (>= 0) as rows (+ HEADS); literal entries (< 0) as they are."""
+    try:
+        import numpy
+    except ImportError:
+        return array("i", [x + HEADS if x >= 0 else x for x in flat])
+    entries = numpy.array(flat, dtype=numpy.int64)
+    entries[entries >= 0] += HEADS
+    return array("i", entries.astype(numpy.int32).tobytes())
 
 
 def _link(heap, head: int, rows: list[int]) -> None:

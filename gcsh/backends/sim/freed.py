@@ -31,7 +31,7 @@ def _sorted(heap, rows) -> list[int]:
         return sorted(rows)
     out = array("i", [0]) * len(rows)
     n = k.sort_rows(rows if isinstance(rows, array) else array("i", rows), len(rows), bytearray(len(heap.kind)), out)
-    return out[:n].tolist()
+    return out[:n]
 
 
 class FreedNames:

@@ -80,7 +80,8 @@ def load():
     spec.loader.exec_module(module)
     for name, value in list(vars(module).items()):
         if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
-            setattr(module, name, numba.njit(cache=True, nogil=True)(value))
+            inline = "always" if name in module.INLINE else "never"
+            setattr(module, name, numba.njit(cache=True, nogil=True, inline=inline)(value))
     _compiled = module
     return module
 

@@ -29,7 +29,7 @@ from .loops import is_collecting
 
 LIST_COLUMNS = (Heap.GEN, Heap.NXT, Heap.PRV)
 PROGRESS_FROM = 200_000  # objects: a collection this large says which phase it is in (on a terminal)
-DELETE_COLUMNS = (Heap.REFCNT, Heap.GEN, Heap.FLAGS, Heap.NXT, Heap.PRV, Heap.ELEN)
+DELETE_COLUMNS = (Heap.REFCNT, Heap.GEN, Heap.FLAGS, Heap.NXT, Heap.PRV, Heap.ELEN)  # what delete_plain writes
 
 
 class Report:
@@ -210,7 +210,7 @@ def _delete_plain(heap: Heap, old: int) -> bool:
     """delete_garbage in loops.py when the garbage is plain and frees nothing outside itself."""
     k = accel.loops_for(heap)
     n = k.list_size(heap.nxt, STILL_HEAD)
-    outside, edges, pages, _ = scan_garbage(heap, STILL_HEAD, n)
+    outside, edges, pages, members = scan_garbage(heap, STILL_HEAD, n)
     if outside < 0:
         return False
     if outside:
@@ -221,12 +221,12 @@ def _delete_plain(heap: Heap, old: int) -> bool:
         m = k.target_pages(heap.nxt, heap.estart, heap.elen, heap.pool, STILL_HEAD, bytearray(len(out)), out, 0)
         heap.save_rows(out[:m], (Heap.REFCNT,))
     heap.save_rows(pages, DELETE_COLUMNS)
-    heap.save_rows([heap.prv[old] >> PAGE_SHIFT], (Heap.NXT,))
     stack = zeros(edges + 2 * n + 2)
     freed = zeros(n)
-    nfreed, keyed = k.delete_plain(heap.nxt, heap.prv, heap.gen, heap.flags, heap.kind, heap.refcnt, heap.estart,
-                                   heap.elen, heap.pool, STILL_HEAD, old, heap.free, heap.caps, heap.count,
-                                   heap.model.tuple_free_list_sizes, stack, freed)
+    nfreed, keyed = k.delete_plain(heap.gen, heap.flags, heap.kind, heap.refcnt, heap.estart, heap.elen, heap.pool,
+                                   members, n, heap.free, heap.caps, heap.count, heap.model.tuple_free_list_sizes,
+                                   stack, freed)
+    k.unlink_all(heap.nxt, heap.prv, STILL_HEAD, members, n)
     freed = freed[:nfreed]
     heap.nlive -= nfreed
     heap.freed_log.extend(freed)

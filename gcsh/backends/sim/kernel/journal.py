@@ -75,13 +75,13 @@ class Journal:
     def save(self, column: int, op: int) -> None:
         """Before a write to row OP of COLUMN whose page the open Change has not saved."""
         change = self.open
+        if op >= (change.pool if column == self.store.POOL else change.rows):
+            return  # a row the Change made: rolling back cuts it off
         if change.writes > 0:
-            limit = change.pool if column == self.store.POOL else change.rows
-            if op < limit:
-                change.writes -= 1
-                change.pages.append((column, op, self.store.columns[column][op], None))
-                change.bytes += CELL_BYTES
-                return
+            change.writes -= 1
+            change.pages.append((column, op, self.store.columns[column][op], None))
+            change.bytes += CELL_BYTES
+            return
         self.save_page(column, op >> PAGE_SHIFT)
 
     def save_run(self, column: int, first: int, stop: int) -> None:

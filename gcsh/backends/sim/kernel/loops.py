@@ -21,6 +21,10 @@ cascade of the objects it frees.
 from .layout import (COLLECTING, DICT, FINALIZER, FREED, FREED_BY_GC, KEYED, LEGACY, LIST, NGC, PAGE_SHIFT,
                      TUPLE, UNREACHABLE, UNTRACKED, WEAKREF, WEAKREFD)
 
+# Small helpers the compiled loops inline (a call between compiled functions costs more than they do).
+INLINE = frozenset({"list_init", "list_append", "list_remove", "list_move", "is_collecting", "is_tracked",
+                    "may_be_tracked", "uncount", "push_children"})
+
 # ---------------------------------------------------------------- gc_list_*
 
 
@@ -338,17 +342,20 @@ def uncount(kind, size, free, caps, count, tuple_sizes):
         count[0] -= 1
 
 
-def delete_plain(nxt, prv, gen, flags, kind, refcnt, estart, elen, pool, head, old, free, caps, count,
-                 tuple_sizes, stack, freed):
-    """delete_garbage for a plain list (see plain_list and garbage_edges): take the first object,
-    tp_clear it under a temporary reference (a list from its last item; a tuple has no tp_clear),
-    and move it to OLD if it is still alive; the refcount cascade frees, depth first, what reaches
-    0 (untrack, release what it references, then its memory). FREED receives the freed rows in
-    order; returns (how many were freed, how many of them hold keys)."""
+def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free, caps, count, tuple_sizes,
+                 stack, freed):
+    """delete_garbage for a plain garbage list (see scan_garbage and garbage_edges), given its ROWS in
+    list order: take the first object still alive, tp_clear it under a temporary reference (a list
+    from its last item; a tuple has no tp_clear); the refcount cascade frees, depth first, what
+    reaches 0 (release what it references, then its memory). In plain garbage every object dies
+    and nothing outside it does, so the list itself is simply emptied afterwards (unlink_all). FREED
+    receives the freed rows in order; returns (how many were freed, how many of them hold keys)."""
     nfreed = 0
     keyed = 0
-    while nxt[head] != head:
-        op = nxt[head]
+    for r in range(nrows):
+        op = rows[r]
+        if gen[op] == FREED:
+            continue  # freed already, by an earlier object's clear
         refcnt[op] += 1
         stack[0] = op  # the temporary reference, dropped after the items
         top = 1
@@ -371,17 +378,20 @@ def delete_plain(nxt, prv, gen, flags, kind, refcnt, estart, elen, pool, head, o
                 continue
             refcnt[x] -= 1
             if refcnt[x] == 0:
-                if gen[x] != UNTRACKED:
-                    list_remove(nxt, prv, x)
                 stack[top] = ~x
                 top += 1
                 top = push_children(kind, estart, elen, pool, x, stack, top)
                 if kind[x] != TUPLE:  # a tuple keeps its length until its memory goes: it picks the free list
                     elen[x] = 0
-        if nxt[head] == op:
-            list_move(nxt, prv, op, old)
-            gen[op] = old
     return nfreed, keyed
+
+
+def unlink_all(nxt, prv, head, rows, nrows):
+    """Empty HEAD's list, whose members ROWS are all freed."""
+    for r in range(nrows):
+        nxt[rows[r]] = -1
+        prv[rows[r]] = -1
+    list_init(nxt, prv, head)
 
 
 def push_children(kind, estart, elen, pool, op, stack, top):
