@@ -17,14 +17,16 @@ def flag_names(value: int) -> list[str]:
     return names + ([str(rest)] if rest else [])
 
 
-def freed_data(data: dict, show_all: bool, key: str = "freed") -> dict:
-    """DATA for --json: the names list (lazy in the backend) made a list, complete up to JSON_NAMES
-    (or with --all), and its complete count beside it."""
+def freed_data(ctx, data: dict, show_all: bool, key: str = "freed") -> dict:
+    """DATA with its list of names (lazy in the backend) and their complete count beside it; for
+    --json the names are made a list, complete up to JSON_NAMES (or with --all). Text output shows
+    a few of them, so then none are made here."""
     names = data.get(key)
     if names is None:
         return data
     out = dict(data)
-    out[key] = list(names if show_all else names[:JSON_NAMES])
+    if ctx.session.json_mode:
+        out[key] = list(names if show_all else names[:JSON_NAMES])
     out[f"{key}_count"] = len(names)
     return out
 
@@ -51,7 +53,7 @@ def collect(ctx, gen, trace, frames, all):
         return collect_with_frames(ctx, gen, frames, trace, all)
     info = ctx.backend.collect(gen, trace)
     lines = []
-    data = freed_data(info, all)
+    data = freed_data(ctx, info, all)
     if trace:
         from ..render.trace import LIMIT, trace_lines
         lines = trace_lines(info["trace"], None if all else LIMIT)
@@ -179,5 +181,5 @@ def garbage(ctx, action, all):
     freed = ctx.backend.freed_names() if action == "clear" else []
     limit = None if all else NAME_LIMIT
     lines = [pylist(names, limit)] if action != "clear" else [f"cleared {len(names)} objects from gc.garbage"]
-    data = freed_data(freed_data({"garbage": names, "freed": freed}, all), all, "garbage")
+    data = freed_data(ctx, freed_data(ctx, {"garbage": names, "freed": freed}, all), all, "garbage")
     return Result(data, lines + freed_line(freed, limit))

@@ -277,7 +277,7 @@ def collect_with_frames(ctx, gen: int, directory: str, trace: bool, show_all: bo
     info = ctx.backend.collect(gen, True)
     files, problem = write_frames(phase_views(before, info["trace"], heap_view(ctx)), directory)
     shown = trace_lines(info["trace"], None if show_all else LIMIT) if trace else []
-    data = freed_data(info, show_all)
+    data = freed_data(ctx, info, show_all)
     data["frames"] = files
     if trace:
         data["trace"] = info["trace"].as_dicts()

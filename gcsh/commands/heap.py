@@ -58,7 +58,7 @@ def unlink(ctx, src, dst, all):
     info = ctx.backend.unlink(src, dst)
     lines = [f"{src} -/-> {info['dst']}" + (f"  ({info['dst']}: refcount {info['refcount']})"
                                           if info["refcount"] else "")]
-    return Result(freed_data(info, all), lines + freed_line(info.get("freed", []), None if all else NAME_LIMIT))
+    return Result(freed_data(ctx, info, all), lines + freed_line(info.get("freed", []), None if all else NAME_LIMIT))
 
 
 @command("del", topic="heap", summary="drop root names; what reaches refcount 0 is freed at once",
@@ -70,7 +70,7 @@ def unlink(ctx, src, dst, all):
 def del_(ctx, name, all):
     info = ctx.backend.delete(name)
     lines = [f"{n}: unbound, still alive (refcount {rc})" for n, rc in info["alive"].items()]
-    return Result(freed_data(info, all), lines + freed_line(info["freed"], None if all else NAME_LIMIT))
+    return Result(freed_data(ctx, info, all), lines + freed_line(info["freed"], None if all else NAME_LIMIT))
 
 
 @command("reset", topic="heap", summary="start again with an empty heap (same backend and model)",

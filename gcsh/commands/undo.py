@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..backends.sim.kernel.journal import LIMIT
 from .registry import INT, Arg, command
 from .result import Result
 
-_LIMIT_WORDS = "64 MiB"  # the journal's bound (gcsh/backends/sim/kernel/journal.py: LIMIT)
+_LIMIT_WORDS = f"{LIMIT // (1024 * 1024)} MiB"  # the journal's bound
 
 
 def _done(verb: str, info: dict) -> Result:
