@@ -127,7 +127,10 @@ def why(ctx, name):
         lines.append(f"  {holder} references itself: a cycle of one")
     elif cycle:
         where = "it is in" if info.get("in_cycle") else "it is held by"
-        lines.append(f"  {where} a reference cycle of {info['cycle_size']:,}: {_names(cycle)}")
+        size = info["cycle_size"]
+        more = size - min(len(cycle), LISTED)
+        members = ", ".join(cycle[:LISTED]) + (f", … and {more:,} more" if more else "")
+        lines.append(f"  {where} a reference cycle of {size:,}: {members}")
     path = info.get("held_through") or []
     if len(path) > 2:
         lines.append("  held through: " + " -> ".join(path))
@@ -192,11 +195,14 @@ def _follow(path: str, via: str) -> str:
 def cycles(ctx, all):
     backend = ctx.backend
     found = backend.cycles()
-    garbage = set()
-    if found and hasattr(backend, "pending"):
-        garbage = {o["name"] for o in backend.pending()["objects"]}
-    unreachable = [c[0] for c in found if c[0] in garbage]
-    freed_by = backend.freed_by(unreachable) if unreachable and hasattr(backend, "freed_by") else {}
+    firsts = [c[0] for c in found]
+    if hasattr(backend, "cycle_fates"):  # the simulator: which collection frees each cycle
+        fates = backend.cycle_fates(firsts)
+    else:
+        garbage = {o["name"] for o in backend.pending()["objects"]} if found and hasattr(backend, "pending") else set()
+        fates = {name: (name in garbage, None) for name in firsts}
+    garbage = {name for name, (unreachable, _) in fates.items() if unreachable}
+    freed_by = {name: g for name, (_, g) in fates.items()}
     listed, lines = [], []
     shown = len(found) if all else LISTED_CYCLES
     for comp in found:

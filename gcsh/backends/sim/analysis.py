@@ -78,7 +78,7 @@ def find(heap, type_name: str, limit: int) -> dict:
 def pending(backend) -> dict:
     """What a full collection would free now: found by running one in a trial."""
     with trial(backend) as heap:
-        trace = Trace(heap.name_of)
+        trace = Trace(heap.name_of, detail=False)
         report = collector.collect(heap, 2, trace)
         legacy = set(trace.first(LegacyFinalizers).uncollectable)
         found = list(report.unreachable_ids) + sorted(legacy)
@@ -99,7 +99,7 @@ def trial_collect(backend, generation: int, unbind=()) -> tuple:
         for name in unbind:
             heap.release([heap.table_pop(heap.roots, name)])
         freed_by_del = list(heap.freed_log[start:])
-        trace = Trace(heap.name_of)
+        trace = Trace(heap.name_of, detail=False)
         report = None
         if generation is not None:
             report = collector.collect(heap, generation, trace)
@@ -239,6 +239,22 @@ def whatif(backend, names: list[str], generation: int) -> dict:
             "new": [name_of(op) for op in freed if op not in already],
             "already": [name_of(op) for op in freed if op in already],
             "alive_after": len(heap) - len(freed_by_del) - len(freed)}
+
+
+def cycle_fates(backend, names: list[str]) -> dict:
+    """For each name: (is it unreachable, the youngest generation whose collection frees it or None),
+    from a full collection in a trial and, when it finds any of them, collections 0 and 1."""
+    heap = backend.heap
+    rows = {heap.find(name): name for name in names}
+    _, report, trace, _ = trial_collect(backend, 2)
+    found = rows.keys() & (set(report.unreachable_ids) | set(trace.first(LegacyFinalizers).uncollectable))
+    out = {name: (op in found, None) for op, name in rows.items()}
+    if found:
+        for g in (2, 1, 0):
+            freed = set(report.freed) if g == 2 else set(trial_collect(backend, g)[1].freed)
+            for op in found & freed:
+                out[rows[op]] = (True, g)
+    return out
 
 
 def freed_by(backend, names: list[str]) -> dict:

@@ -387,6 +387,10 @@ class SimBackend(Backend):
         from .analysis import whatif
         return whatif(self, names, generation)
 
+    def cycle_fates(self, names: list[str]) -> dict:
+        from .analysis import cycle_fates
+        return cycle_fates(self, names)
+
     def freed_by(self, names: list[str]) -> dict:
         from .analysis import freed_by
         return freed_by(self, names)

@@ -83,6 +83,8 @@ def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace
     k = accel.loops_for(heap)
     save_list(heap, k, young, LIST_COLUMNS)
     n = k.update_refs(heap.nxt, heap.gen, heap.refcnt, heap.gc_refs, young)
+    if trace is not None and not trace.detail:
+        trace = None
     if trace is not None:
         trace.append(t.UpdateRefs(again=again, gc_refs=_gc_refs(heap, young)))
     if n >= PROGRESS_FROM:

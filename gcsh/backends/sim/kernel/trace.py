@@ -67,11 +67,14 @@ Result = _event("Result", "result", {"collected": "int", "final": "int", "weakre
 
 
 class Trace(list):
-    """The events of one collection, and how to name its rows."""
+    """The events of one collection, and how to name its rows. Without DETAIL the phases of
+    deduce_unreachable (every object's gc_refs, every step of the walk) are left out: what a
+    question about the outcome needs, at the cost of the outcome's size."""
 
-    def __init__(self, name_of=None) -> None:
+    def __init__(self, name_of=None, detail: bool = True) -> None:
         super().__init__()
         self.name_of = name_of
+        self.detail = detail
 
     def first(self, cls):
         return next((e for e in self if type(e) is cls), None)
