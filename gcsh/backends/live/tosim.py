@@ -394,10 +394,10 @@ def _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, 
 
 
 def _rows(flat: list) -> array:
-    """Positions in the copy (>= 0) as rows (+ HEADS); literal entries (< 0) as they are."""
-    try:
-        import numpy
-    except ImportError:
+    """Positions in the copy (>= 0) as rows (+ HEADS); literal entries (< 0) as they are (with numpy
+    if it is loaded already: importing it would add its objects to the interpreter being copied)."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
         return array("i", [x + HEADS if x >= 0 else x for x in flat])
     entries = numpy.array(flat, dtype=numpy.int64)
     entries[entries >= 0] += HEADS
