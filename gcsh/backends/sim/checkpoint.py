@@ -54,27 +54,25 @@ def _nothing_to_undo() -> None:
 
 
 def undo(backend, n: int) -> dict:
-    journal = backend.heap.journal
-    if n < 1:
-        raise UserError(f"undo takes a number of commands of at least 1, got {n}")
-    done = journal.undo(n)
-    if not done:
-        raise UserError(nothing_left(journal, "undo"))
-    backend.last_unreachable = ()
-    undo_left, redo_left = journal.depth()
-    return {"undone": done, "can_undo": undo_left, "can_redo": redo_left, "dropped": journal.dropped}
+    return _walk(backend, n, "undo")
 
 
 def redo(backend, n: int) -> dict:
+    return _walk(backend, n, "redo")
+
+
+def _walk(backend, n: int, what: str) -> dict:
+    """Undo (or redo) the last N commands; what was done, and how far each way one can go now."""
     journal = backend.heap.journal
     if n < 1:
-        raise UserError(f"redo takes a number of commands of at least 1, got {n}")
-    done = journal.redo(n)
+        raise UserError(f"{what} takes a number of commands of at least 1, got {n}")
+    done = journal.undo(n) if what == "undo" else journal.redo(n)
     if not done:
-        raise UserError(nothing_left(journal, "redo"))
+        raise UserError(nothing_left(journal, what))
     backend.last_unreachable = ()
     undo_left, redo_left = journal.depth()
-    return {"redone": done, "can_undo": undo_left, "can_redo": redo_left, "dropped": journal.dropped}
+    return {"undone" if what == "undo" else "redone": done, "can_undo": undo_left, "can_redo": redo_left,
+            "dropped": journal.dropped}
 
 
 def nothing_left(journal, what: str) -> str:

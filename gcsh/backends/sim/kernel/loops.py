@@ -23,7 +23,7 @@ from .layout import (COLLECTING, DICT, FINALIZER, FREED, FREED_BY_GC, KEYED, LEG
 
 # Small helpers the compiled loops inline (a call between compiled functions costs more than they do).
 INLINE = frozenset({"list_init", "list_append", "list_remove", "list_move", "is_collecting", "is_tracked",
-                    "may_be_tracked", "uncount", "push_children"})
+                    "may_be_tracked", "uncount", "push_children", "mark_page"})
 
 # ---------------------------------------------------------------- gc_list_*
 
@@ -258,13 +258,8 @@ def scan_garbage(nxt, gen, kind, flags, estart, elen, pool, head, mark, pages, r
     ROWS the rows in list order."""
     edges = 0
     outside = 0
-    npages = 0
     nrows = 0
-    p = head >> PAGE_SHIFT
-    if mark[p] == 0:
-        mark[p] = 1
-        pages[npages] = p
-        npages += 1
+    npages = mark_page(mark, pages, 0, head)
     op = nxt[head]
     while op != head:
         k = kind[op]
@@ -272,11 +267,7 @@ def scan_garbage(nxt, gen, kind, flags, estart, elen, pool, head, mark, pages, r
             return -1, 0, npages, nrows
         rows[nrows] = op
         nrows += 1
-        p = op >> PAGE_SHIFT
-        if mark[p] == 0:
-            mark[p] = 1
-            pages[npages] = p
-            npages += 1
+        npages = mark_page(mark, pages, npages, op)
         start = estart[op]
         edges += elen[op]
         if outside == 0:
@@ -412,38 +403,35 @@ def push_children(kind, estart, elen, pool, op, stack, top):
 # ---------------------------------------------------------------- pages the loops will write
 
 
-def list_pages(nxt, head, dirty, out, n):
-    """Add to OUT (from N) each page holding a row of HEAD's list (and the heads' page) that DIRTY
-    does not mark as saved yet, marking it; returns the new N."""
-    p = head >> PAGE_SHIFT
-    if dirty[p] == 0:
-        dirty[p] = 2
+def mark_page(mark, out, n, row):
+    """Add ROW's page to OUT (at N) unless MARK has it already; returns the new N."""
+    p = row >> PAGE_SHIFT
+    if mark[p] == 0:
+        mark[p] = 1
         out[n] = p
         n += 1
+    return n
+
+
+def list_pages(nxt, head, mark, out, n):
+    """Add to OUT (from N) each page holding a row of HEAD's list (and the heads' page) that MARK
+    has not marked yet, marking it; returns the new N."""
+    n = mark_page(mark, out, n, head)
     op = nxt[head]
     while op != head:
-        p = op >> PAGE_SHIFT
-        if dirty[p] == 0:
-            dirty[p] = 2
-            out[n] = p
-            n += 1
+        n = mark_page(mark, out, n, op)
         op = nxt[op]
     return n
 
 
-def target_pages(nxt, estart, elen, pool, head, dirty, out, n):
+def target_pages(nxt, estart, elen, pool, head, mark, out, n):
     """The same for the rows that HEAD's list references."""
     op = nxt[head]
     while op != head:
         start = estart[op]
         for k in range(start, start + elen[op]):
-            t = pool[k]
-            if t >= 0:
-                p = t >> PAGE_SHIFT
-                if dirty[p] == 0:
-                    dirty[p] = 2
-                    out[n] = p
-                    n += 1
+            if pool[k] >= 0:
+                n = mark_page(mark, out, n, pool[k])
         op = nxt[op]
     return n
 
