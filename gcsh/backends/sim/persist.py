@@ -16,8 +16,6 @@ fault is one `UserError` line and the current heap is left as it was.
 
 from __future__ import annotations
 
-import json
-
 from ...errors import UserError
 from ...fileio import check_target, read_bytes, write_atomically
 from .kernel.heap import Heap
@@ -111,6 +109,8 @@ def _dump_collector(heap: Heap) -> dict:
 
 def to_text(heap: Heap) -> str:
     """The file's text: the header fields first, then one object per line (readable, diffable)."""
+    import json  # (not at start-up: only saving needs it)
+
     doc = dump(heap)
     objects = doc.pop("objects")
     # ASCII only (json's escapes): any string round-trips, whatever characters it holds
