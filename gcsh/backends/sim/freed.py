@@ -30,7 +30,7 @@ def _sorted(heap, rows) -> list[int]:
     if len(rows) < 10_000 or k is accel.loops:
         return sorted(rows)
     out = array("i", [0]) * len(rows)
-    n = k.sort_rows(rows if isinstance(rows, array) else array("i", rows), len(rows), bytearray(len(heap.kind)), out)
+    n = k.sort_rows(rows if isinstance(rows, array) else array("i", rows), len(rows), array("B", bytes(len(heap.kind))), out)
     return out[:n]
 
 

@@ -57,6 +57,11 @@ def zeros(n: int) -> array:
     return array("i", [0]) * n
 
 
+def marks(n: int) -> array:
+    """A zeroed byte per page or row (array.array: what the compiled loops read fastest)."""
+    return array("B", bytes(n))
+
+
 def rows(heap: Heap, head: int, k=None) -> array:
     k = k or accel.loops_for(heap)
     out = zeros(k.list_size(heap.nxt, head))
@@ -67,7 +72,7 @@ def rows(heap: Heap, head: int, k=None) -> array:
 def save_list(heap: Heap, k, head: int, columns) -> None:
     """Save in the journal the pages of COLUMNS holding the rows of HEAD's list, before a loop
     writes them."""
-    mark = bytearray((len(heap.kind) >> PAGE_SHIFT) + 1)
+    mark = marks((len(heap.kind) >> PAGE_SHIFT) + 1)
     out = zeros(len(mark))
     n = k.list_pages(heap.nxt, head, mark, out, 0)
     heap.save_rows(out[:n], columns)
@@ -201,7 +206,7 @@ def scan_garbage(heap: Heap, head: int, size: int):
     """(-1 if the garbage is not plain, else whether it references objects outside itself; its
     references; the pages holding it; its rows), in one walk of HEAD's list of SIZE objects."""
     k = accel.loops_for(heap)
-    mark = bytearray((len(heap.kind) >> PAGE_SHIFT) + 1)
+    mark = marks((len(heap.kind) >> PAGE_SHIFT) + 1)
     pages, found = zeros(len(mark)), zeros(size)
     outside, edges, npages, nrows = k.scan_garbage(heap.nxt, heap.gen, heap.kind, heap.flags, heap.estart,
                                                    heap.elen, heap.pool, head, mark, pages, found)
@@ -220,7 +225,7 @@ def _delete_plain(heap: Heap, old: int) -> bool:
                            STILL_HEAD) < 0:
             return False  # it would free objects outside itself: the Python phases do that
         out = zeros((len(heap.kind) >> PAGE_SHIFT) + 1)
-        m = k.target_pages(heap.nxt, heap.estart, heap.elen, heap.pool, STILL_HEAD, bytearray(len(out)), out, 0)
+        m = k.target_pages(heap.nxt, heap.estart, heap.elen, heap.pool, STILL_HEAD, marks(len(out)), out, 0)
         heap.save_rows(out[:m], (Heap.REFCNT,))
     heap.save_rows(pages, DELETE_COLUMNS)
     stack = zeros(edges + 2 * n + 2)

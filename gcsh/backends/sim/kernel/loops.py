@@ -267,7 +267,11 @@ def scan_garbage(nxt, gen, kind, flags, estart, elen, pool, head, mark, pages, r
             return -1, 0, npages, nrows
         rows[nrows] = op
         nrows += 1
-        npages = mark_page(mark, pages, npages, op)
+        p = op >> PAGE_SHIFT  # (mark_page, written out: compiled, the call would cost more than this)
+        if mark[p] == 0:
+            mark[p] = 1
+            pages[npages] = p
+            npages += 1
         start = estart[op]
         edges += elen[op]
         if outside == 0:
@@ -340,7 +344,10 @@ def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free
     from its last item; a tuple has no tp_clear); the refcount cascade frees, depth first, what
     reaches 0 (release what it references, then its memory). In plain garbage every object dies
     and nothing outside it does, so the list itself is simply emptied afterwards (unlink_all). FREED
-    receives the freed rows in order; returns (how many were freed, how many of them hold keys)."""
+    receives the freed rows in order; returns (how many were freed, how many of them hold keys).
+
+    push_children and uncount are written out here: compiled, a call per object would cost more
+    than the work it does."""
     nfreed = 0
     keyed = 0
     for r in range(nrows):
@@ -350,15 +357,40 @@ def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free
         refcnt[op] += 1
         stack[0] = op  # the temporary reference, dropped after the items
         top = 1
-        if kind[op] != TUPLE:
-            top = push_children(kind, estart, elen, pool, op, stack, top)
-            elen[op] = 0
-        while top > 0:
+        x = op
+        clear = kind[op] != TUPLE  # tp_clear: a tuple has none
+        while True:
+            if clear:  # push x's references so that they pop in traversal order
+                start = estart[x]
+                end = start + elen[x]
+                backwards = kind[x] == LIST or kind[x] == TUPLE
+                for i in range(start, end):
+                    t = pool[i if backwards else end - 1 - (i - start)]
+                    if t >= 0:
+                        stack[top] = t
+                        top += 1
+                if kind[x] != TUPLE:  # a tuple keeps its length until its memory goes: it picks the free list
+                    elen[x] = 0
+            if top == 0:
+                break
             top -= 1
             x = stack[top]
+            clear = False
             if x < 0:
                 x = ~x
-                uncount(kind[x], elen[x], free, caps, count, tuple_sizes)
+                k = kind[x]  # uncount: to its free list, or count0 - 1
+                if k < NGC:
+                    slot = -1
+                    if k == LIST:
+                        slot = 0
+                    elif k == DICT:
+                        slot = 1
+                    elif k == TUPLE and 0 < elen[x] < tuple_sizes:
+                        slot = 1 + elen[x]
+                    if slot >= 0 and free[slot] < caps[slot]:
+                        free[slot] += 1
+                    elif count[0] > 0:
+                        count[0] -= 1
                 elen[x] = 0
                 gen[x] = FREED
                 flags[x] |= FREED_BY_GC
@@ -371,9 +403,7 @@ def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free
             if refcnt[x] == 0:
                 stack[top] = ~x
                 top += 1
-                top = push_children(kind, estart, elen, pool, x, stack, top)
-                if kind[x] != TUPLE:  # a tuple keeps its length until its memory goes: it picks the free list
-                    elen[x] = 0
+                clear = True
     return nfreed, keyed
 
 
@@ -419,7 +449,11 @@ def list_pages(nxt, head, mark, out, n):
     n = mark_page(mark, out, n, head)
     op = nxt[head]
     while op != head:
-        n = mark_page(mark, out, n, op)
+        p = op >> PAGE_SHIFT  # (mark_page, written out: compiled, the call would cost more than this)
+        if mark[p] == 0:
+            mark[p] = 1
+            out[n] = p
+            n += 1
         op = nxt[op]
     return n
 
