@@ -164,7 +164,8 @@ def _read_code(kind: str, tp: type) -> int:
     return NONE
 
 
-def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bound: dict[str, int]) -> dict:
+def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bound: dict[str, int],
+         attrs: dict[int, list[str]] | None = None) -> dict:
     """Fill SIM's heap (emptied first) with OBJS (IDS: their ids). NAMES: id -> user name; BOUND: name -> id of
     the objects the user's root names hold. Returns what was copied, for the command's output.
 
@@ -197,7 +198,7 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
         if code == VALUES:
             keys_col[i] = _dict_labels(objs[i])
         elif code == REFERENTS:
-            keys_col[i] = _labels(len(raw_refs[i]))
+            keys_col[i] = _attribute_labels(objs[i], raw_refs[i], (attrs or {}).get(ids[i], ()))
     flat, lengths, degree, literals = _convert(raw_refs, index)
     del raw_refs
     starts = array("i", accumulate(chain((0,), lengths[:-1])))
@@ -244,6 +245,23 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     heap.journal = Journal(heap)  # the copy is where the simulator's history starts
     return {"objects": n, "references": references, "literals": len(literals),
             "outside": len(outside), "outside_name": holder, "named": len(roots)}
+
+
+def _attribute_labels(obj: object, refs, attrs) -> list[str]:
+    """An instance's references labelled by the attributes that hold them, where gcsh knows their
+    names (it set them: `link`), by position otherwise (reading the names of inline attributes would
+    make CPython build the instance's __dict__); each label once."""
+    labels = _labels(len(refs))
+    if attrs:
+        at = {}
+        for attr in attrs:
+            value = getattr(obj, attr, None)
+            if value is not None:
+                at.setdefault(id(value), attr)
+        labels = [at.get(id(r), label) for r, label in zip(refs, labels)]
+        if len(set(labels)) != len(labels):  # one object under two names: positions keep them apart
+            labels = _labels(len(refs))
+    return labels
 
 
 def _values(d: dict) -> tuple:
@@ -449,7 +467,8 @@ def copy_heap(backend, sim, names: list[str] | None) -> dict:
     objs, gens, ids = gather_reach(backend, names) if names else gather_all(backend)
     user = {rec.oid: rec.name for rec in backend.records.by_id.values()}
     bound = {name: id(backend.ns[name]) for name in backend.records.user_names()}
-    info = load(sim, objs, gens, ids, user, bound)
+    attrs = {rec.oid: list(rec.attrs) for rec in backend.records.by_id.values() if rec.attrs}
+    info = load(sim, objs, gens, ids, user, bound, attrs)
     info["seconds"] = time.perf_counter() - start
     info["scope"] = "reach" if names else "all"
     info["model"] = model

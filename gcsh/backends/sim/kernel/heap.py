@@ -222,7 +222,7 @@ class Heap(Store):
             self.table_set(self.shared_keys, kind, shared)
         keys = self.keys.get(src) or []
         rank = shared.index(key)
-        i = bisect_left([shared.index(k) for k in keys], rank)
+        i = bisect_left([shared.index(k) if k in shared else -1 for k in keys], rank)
         self.incref(item)
         if not keys:
             self.table_set(self.keys, src, [key])
