@@ -183,11 +183,12 @@ def finalize_garbage(heap: Heap) -> list[int]:
     return ran
 
 
-def delete_garbage(heap: Heap, old: int) -> None:
+def delete_garbage(heap: Heap, old: int, scanned=None) -> None:
     """tp_clear each object of final_unreachable in turn (with DEBUG_SAVEALL: keep it in
-    gc.garbage); one still alive afterwards moves to OLD."""
+    gc.garbage); one still alive afterwards moves to OLD. SCANNED: scan_garbage's answer for
+    that list, when nothing has run since it was made."""
     saveall = heap.debug & DEBUG_SAVEALL
-    if not saveall and _delete_plain(heap, old):
+    if not saveall and _delete_plain(heap, old, scanned):
         return
     while heap.nxt[STILL_HEAD] != STILL_HEAD:
         op = heap.nxt[STILL_HEAD]
@@ -213,11 +214,11 @@ def scan_garbage(heap: Heap, head: int, size: int):
     return outside, edges, pages[:npages], found[:nrows]
 
 
-def _delete_plain(heap: Heap, old: int) -> bool:
+def _delete_plain(heap: Heap, old: int, scanned) -> bool:
     """delete_garbage in loops.py when the garbage is plain and frees nothing outside itself."""
     k = accel.loops_for(heap)
-    n = k.list_size(heap.nxt, STILL_HEAD)
-    outside, edges, pages, members = scan_garbage(heap, STILL_HEAD, n)
+    outside, edges, pages, members = scanned or scan_garbage(heap, STILL_HEAD, k.list_size(heap.nxt, STILL_HEAD))
+    n = len(members)
     if outside < 0:
         return False
     if outside:
@@ -317,8 +318,9 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     if young != old:
         heap.list_merge(young, old)  # the survivors move to the next generation
 
-    outside, _, _, report.unreachable_ids = scan_garbage(heap, UNREACHABLE_HEAD, found)
-    plain = outside >= 0
+    scanned = scan_garbage(heap, UNREACHABLE_HEAD, found)
+    report.unreachable_ids = scanned[3]
+    plain = scanned[0] >= 0
     if not plain:
         move_legacy_finalizers(heap, old)
         report.unreachable_ids = rows(heap, UNREACHABLE_HEAD)
@@ -348,7 +350,7 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         heap.emit("progress", f"delete_garbage: freeing {final:,} objects…")
     garbage = rows(heap, STILL_HEAD) if trace is not None else None
     before = len(heap.freed_log)
-    delete_garbage(heap, old)
+    delete_garbage(heap, old, scanned if plain and not ran and trace is None else None)
     if trace is not None:
         trace.append(t.DeleteGarbage(garbage=garbage, freed=heap.freed_log[before:],
                                      saved=bool(heap.debug & DEBUG_SAVEALL)))
