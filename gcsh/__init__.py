@@ -17,3 +17,14 @@ def embed(namespace: dict | None = None, **options) -> int:
         del frame, scope
     from .embedding import embed as run
     return run(namespace, **options)
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext gcsh` in IPython or Jupyter: the `%gcsh` and `%%gcsh` magics (gcsh.notebook)."""
+    from .notebook import load_ipython_extension as load
+    load(ipython)
+
+
+def unload_ipython_extension(ipython) -> None:
+    from .notebook import unload_ipython_extension as unload
+    unload(ipython)

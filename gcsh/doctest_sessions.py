@@ -375,10 +375,14 @@ def pages(paths: list[str] | None = None) -> list[Path]:
 
 
 def update_generated() -> list[Path]:
-    """Regenerate README's command table, the reference pages and the examples page."""
-    from . import docexamples, docgen
+    """Regenerate README's command table and first-screen pictures, the reference pages, the notebooks
+    and the examples page."""
+    from . import docexamples, docgen, docshots
     changed = [ROOT / "README.md"] if docgen.update_readme(ROOT / "README.md") else []
     changed += docgen.update_docs(ROOT)
+    changed += docshots.update(ROOT)  # README's first screen
+    from .notebook import publish
+    changed += [path for path in publish.notebooks(ROOT) if publish.update(path)]
     if docexamples.update_page(ROOT):
         changed.append(ROOT / docexamples.PAGE)
     return changed

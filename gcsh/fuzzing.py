@@ -20,7 +20,7 @@ import random
 from .commands.registry import DEBUG_FLAGS, Command, all_commands
 
 NAMES = ("a", "b", "c", "d", "e", "f")
-LEAVE_OUT = frozenset({"py", "backend", "snapshot", "types", "growth", "quit"})
+LEAVE_OUT = frozenset({"py", "backend", "snapshot", "types", "growth", "quit", "view"})  # view: serves a page
 QUOTE_CHARS = "\"'"
 JUNK_WORDS = ("", "-", "--", "=", "x=", "1x", "a.b", "a..b", "é", "名前", "\\", "|", "+", "--no-such-option",
               "9" * 30, "-" + "9" * 30, "9" * 5000, "10", "99999999999", "DEBUG_", "gc.", "\t", "a" * 300)

@@ -35,7 +35,7 @@ FAILING = [
     "ring l 5", "chain c 0", "tree tr -1 2", "rings k -5 -5", "random rg -3", "chain c 99999999999",
     "graph nobody", "export out.xyz", "export . l", "why nobody", "whatif del nobody", "sccs extra",
     "quit now", "nonsense", "count 1", "get_count 1", "heap x", "disable 1", "isenabled x", "stats x",
-    "unfreeze x", "freezecount x", "reset x",
+    "unfreeze x", "freezecount x", "reset x", "view nope", "view --port 70000", "view --port x",
 ]
 
 

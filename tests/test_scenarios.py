@@ -1,17 +1,22 @@
-"""The shared scenarios, translated into gcsh, against what real interpreters printed.
+"""The scenario programs, translated into gcsh, against what real interpreters printed.
 
-Each tests/scenarios/*.gcsh file translates one script of
-shared/cpython-gc/scenarios. Its comments say what to check:
+Each tests/scenarios/*.gcsh file translates one program tests/scenarios/*.py,
+whose output on each real interpreter is recorded in tests/truth/ (by
+tools/record_truth.py; tests/differential/recordings.py reads them). Its
+comments say what to check:
 
-    # scenario: s01_simple_cycle.py     the script whose output is the reference
-    # versions: 3.10 3.11              where it applies (default: 3.10-3.13)
+    # scenario: s01_simple_cycle.py     the program whose output is the reference
+    # versions: 3.10 3.11              the models it applies to (default: all)
     collect            #> c            keeps what the command returned under a name
-    #= collect() -> {c}                must appear in that script's RESULTS.txt output ({{ is a brace)
+    #= collect() -> {c}                must appear in that program's recorded output ({{ is a brace)
+    #xfail 3.11 3.12: REASON           the next check is a known difference for these models
 
 `{...}` is a Python expression over the kept values and the helpers below; the
-line it makes must be found, as it is, in the output the real interpreter of
-that version printed (RESULTS.txt, read at test time). scenarios/README.md
-lists the scripts gcsh cannot express, and why.
+line it makes must be found, as it is, in what the interpreter printed. Every
+interpreter whose model exists is checked (3.13.0 and, in WebAssembly, 3.13.2
+both for model 3.13), on every program it could run; scenarios/README.md lists
+the programs gcsh cannot express, and why. A known difference is its own test,
+an xfail(strict=True): the fix turns it into a failure to remove the mark.
 """
 
 from __future__ import annotations
@@ -23,30 +28,12 @@ from pathlib import Path
 
 import pytest
 
+from differential import interpreters, recordings
+from gcsh.backends.sim.models import MODELS
 from gcsh.runner import Session
 
 HERE = Path(__file__).parent / "scenarios"
-RESULTS = Path(__file__).resolve().parents[2] / "shared" / "cpython-gc" / "scenarios" / "RESULTS.txt"
-VERSIONS = ("3.10", "3.11", "3.12", "3.13")
-
-
-def results() -> dict[tuple[str, str], str]:
-    """(script, version) -> everything that version printed (stdout, then [stderr])."""
-    out: dict[tuple[str, str], str] = {}
-    script = version = None
-    for line in RESULTS.read_text().splitlines():
-        m = re.match(r"#+ scenarios/(\S+)$", line)
-        if m:
-            script, version = m.group(1), None
-            continue
-        m = re.match(r"--- (\d\.\d+) rc=", line)
-        if m:
-            version = m.group(1)
-            out[(script, version)] = ""
-            continue
-        if script and version:
-            out[(script, version)] += line + "\n"
-    return out
+CHECKED = [i for i in interpreters.ALL if i.model in MODELS]
 
 
 def files() -> list[Path]:
@@ -60,9 +47,31 @@ def header(path: Path, key: str) -> str | None:
 
 def cases():
     for path in files():
-        versions = (header(path, "versions") or " ".join(VERSIONS)).split()
-        for v in versions:
-            yield pytest.param(path, v, id=f"{path.stem}-{v}")
+        script = header(path, "scenario")
+        models = (header(path, "versions") or " ".join(sorted({i.model for i in CHECKED}))).split()
+        known = known_differences(path)
+        for interp in CHECKED:
+            recording = recordings.read(interp.version).get(script)
+            if interp.model not in models or recording is None or recording.rc != 0:
+                continue  # a program an interpreter cannot run (no _testcapi) is checked elsewhere
+            yield pytest.param(path, interp, None, id=f"{path.stem}-{interp.version}")
+            for number, (versions, reason) in known.items():
+                if interp.model in versions:
+                    yield pytest.param(path, interp, number, id=f"{path.stem}-{interp.version}-line{number}",
+                                       marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
+def known_differences(path: Path) -> dict[int, tuple[list[str], str]]:
+    """Line of a check -> (the models it is known to fail for, why), from its `#xfail` line."""
+    out, pending = {}, None
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        stripped = line.strip()
+        m = re.match(r"#xfail ([\d. ]+): (.+)$", stripped)
+        if m:
+            pending = (m.group(1).split(), m.group(2))
+        elif stripped.startswith("#=") and pending:
+            out[number], pending = pending, None
+    return out
 
 
 class Run:
@@ -124,7 +133,7 @@ def helpers(run: Run, types: dict[str, str]) -> dict:
         return [types.get(k, k) for k in kinds]
 
     def debug(lines):
-        """The collector's lines as RESULTS.txt shows them: addresses as 0xADDR, class names as the script's."""
+        """The collector's lines as the recordings show them: addresses as 0xADDR, class names as the script's."""
         out = []
         for line in lines:
             line = re.sub(r"  # \S+$", "", line)
@@ -151,14 +160,13 @@ EXPRESSION = re.compile(r"\{([^{}]+)\}")
 ELAPSED = re.compile(r"\d+\.\d{4}s elapsed")  # the only thing that varies from run to run
 
 
-@pytest.mark.skipif(not RESULTS.exists(), reason="shared/cpython-gc/scenarios/RESULTS.txt is not beside the repository")
-@pytest.mark.parametrize("path,version", list(cases()))
-def test_scenario_matches_what_cpython_printed(path, version):
+def checks(path: Path, interp, model: str | None = None):
+    """Run PATH in the simulator with MODEL (default: the one INTERP checks) and yield each check
+    against what INTERP printed: (line number, the line the simulator makes, found in the recording?)."""
     script = header(path, "scenario")
-    printed = results()[(script, version)]
+    printed = ELAPSED.sub("T.TTTTs elapsed", recordings.read(interp.version)[script].text)
     types = dict(pair.split("=") for pair in (header(path, "types") or "").split())
-    run = Run(version)
-    checked = 0
+    run = Run(model or interp.model)
     for number, line in enumerate(path.read_text().splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("#="):
@@ -166,17 +174,30 @@ def test_scenario_matches_what_cpython_printed(path, version):
             template = stripped[2:].strip().replace("{{", "\0").replace("}}", "\1")
             expected = EXPRESSION.sub(lambda m: str(eval(m.group(1), {}, names)), template)
             expected = ELAPSED.sub("T.TTTTs elapsed", expected.replace("\0", "{").replace("\1", "}"))
-            assert expected in ELAPSED.sub("T.TTTTs elapsed", printed), (f"{path.name}:{number} with model {version}: the simulator gives\n"
-                                         f"  {expected}\nbut {script} printed:\n{printed}")
-            checked += 1
+            yield number, expected, expected in printed
         elif stripped and not stripped.startswith("#"):
             run.line(line, number)
+
+
+@pytest.mark.parametrize("path,interp,only", list(cases()))
+def test_scenario_matches_what_cpython_printed(path, interp, only):
+    """ONLY: the line of the one known difference to check, or None for every other check."""
+    known = known_differences(path)
+    checked = 0
+    for number, expected, agrees in checks(path, interp):
+        if number != only if only else interp.model in known.get(number, ([], ""))[0]:
+            continue
+        script = header(path, "scenario")
+        assert agrees, (f"{path.name}:{number} with model {interp.model}: the simulator gives\n  {expected}\n"
+                        f"but {script} printed on {interp.label}:\n{recordings.read(interp.version)[script].text}")
+        checked += 1
     assert checked, f"{path.name} checks nothing"
 
 
-def test_every_shared_script_is_translated_or_said_to_be_inexpressible():
-    scripts = {p.name for p in (RESULTS.parent).glob("*.py")} if RESULTS.exists() else set()
+def test_every_program_is_translated_or_said_to_be_inexpressible():
+    programs = {p.name for p in recordings.programs()}
     translated = {header(p, "scenario") for p in files()}
+    assert translated <= programs, f"translations of programs that do not exist: {sorted(translated - programs)}"
     readme = (HERE / "README.md").read_text()
-    untranslated = {s for s in scripts - translated if f"`{s}`" not in readme}
+    untranslated = {s for s in programs - translated if f"`{s}`" not in readme}
     assert not untranslated, f"neither translated nor explained in scenarios/README.md: {sorted(untranslated)}"

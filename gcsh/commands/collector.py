@@ -41,13 +41,19 @@ def collect_lines(info: dict, show_all: bool = False) -> list[str]:
          args=(Arg("GEN", GEN, "the generation: 0, 1 or 2", optional=True, default=2),),
          options=(Option("--trace", "show each phase of the collection (sim)"),
                   Option("--frames", "write one picture per phase into DIR: 00-before.png … 05-end.png (sim)",
-                         type=PATH, metavar="DIR"), ALL),
+                         type=PATH, metavar="DIR"),
+                  Option("--html", "write FILE: one page that steps through the phases (sim)", type=PATH,
+                         metavar="FILE"), ALL),
          gc_api="gc.collect",
-         examples=("collect", "collect 0", "collect 2 --trace", "collect 0 --frames frames", "collect --all"),
+         examples=("collect", "collect 0", "collect 2 --trace", "collect 0 --frames frames",
+                   "collect 0 --html collection.html", "collect --all"),
          details="Collecting generation GEN also collects the younger ones. The number shown first is what "
                  "gc.collect() returns: collected plus uncollectable objects. Long lists of names are "
                  "summarised (--all shows them all).")
-def collect(ctx, gen, trace, frames, all):
+def collect(ctx, gen, trace, frames, html, all):
+    if html is not None:
+        from .view import collect_with_page
+        return collect_with_page(ctx, gen, html, trace, frames)
     if frames is not None:
         from .graph import collect_with_frames
         return collect_with_frames(ctx, gen, frames, trace, all)

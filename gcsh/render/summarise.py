@@ -61,7 +61,8 @@ def summarise(view: HeapView, max_nodes: int, depth: int | None = None,
         small.nodes[group_id] = _group_node(view, group_id, members)
     beyond = len(view.nodes) - len(dist)
     if beyond:
-        small.nodes[BEYOND] = Node(BEYOND, f"+{beyond} more beyond depth {depth}", "beyond", None, "more", True,
+        where = f"beyond depth {depth}" if depth is not None else "not reached from the names asked for"
+        small.nodes[BEYOND] = Node(BEYOND, f"+{beyond} more {where}", "beyond", None, "more", True,
                                    marks=frozenset({"more"}))
     small.roots = {name: nid for name, nid in view.roots.items() if nid in drawn}
     _notes(small, view, kept, rest, len(groups), beyond, depth)
@@ -72,8 +73,10 @@ def _notes(small: HeapView, view: HeapView, kept: list, rest: list, groups: int,
     if rest:
         small.notes.append(f"showing {len(kept)} of {len(kept) + len(rest)} objects: the other {len(rest)} are "
                            f"counted in {groups} '+N more' boxes by generation and kind (--max-nodes draws more)")
-    if beyond:
+    if beyond and depth is not None:
         small.notes.append(f"--depth {depth}: {beyond} objects further away are left out")
+    elif beyond:  # (a live view also holds what refers to the names' objects from outside)
+        small.notes.append(f"{beyond} objects that the names asked for do not reach are left out")
     cut = sum(n.more_out for n in small.nodes.values())
     if cut:
         small.notes.append(f"{cut} references lead to objects not drawn ('+N →' on the objects they leave)")

@@ -9,7 +9,9 @@ What the drawing avoids, and why:
   so two objects in a set would be visited in an order the simulator cannot know;
 - instances get their attributes at `alloc` only in 3.10: `Object()` is a call,
   so a 3.12+ collection scheduled by it runs before any attribute store;
-- attribute names come from a small pool, so a class's shared keys never fill;
+- attribute names come from a small pool, so a class's shared keys never fill, and tuples
+  are short, far from the free lists' limits (a `wide` generator lifts both: 40 names, with
+  commands that give one instance many of them, and tuples of up to 25 items);
 - only bound names are used: in Python an unbound object has no name;
 - no weakref or threshold command where a 3.10/3.11 collection could start inside
   the Python call (its argument tuple would be alive in it), and a command that
@@ -26,13 +28,18 @@ INSTANCES = ("object", "finalizer", "legacy")
 WEAKREFABLE = ("object", "finalizer", "legacy", "set")
 CONTAINERS = ("list", "dict", "set", "object", "finalizer", "legacy")
 ATTRS = ("k0", "k1", "k2", "k3")
+WIDE_ATTRS = tuple(f"k{i}" for i in range(40))  # past the ~30 names a class's shared keys hold
+WIDE_TUPLE = 25  # past the longest tuples the free lists keep (19 or 20 items)
 LITERALS = (1, 7, "s", "t")
 FLAGS = {"DEBUG_STATS": 1, "DEBUG_COLLECTABLE": 2, "DEBUG_UNCOLLECTABLE": 4, "DEBUG_SAVEALL": 32}
 
 
 class Generator:
-    def __init__(self, data, model: str, legacy: bool = True, max_commands: int = 30):
+    def __init__(self, data, model: str, legacy: bool = True, max_commands: int = 30, wide: bool = False):
         self.data = data
+        self.attrs = WIDE_ATTRS if wide else ATTRS
+        self.longest_tuple = WIDE_TUPLE if wide else 3
+        self.weights = {**self.WEIGHTS, "attrs": 3} if wide else self.WEIGHTS
         self.runner = SimRunner(model)
         self.kinds = ["list", "dict", "set", "tuple", "object", "finalizer"] + (["legacy"] if legacy else [])
         self.max_commands = max_commands
@@ -65,7 +72,7 @@ class Generator:
 
     def build(self):
         n = self.draw(st.integers(1, self.max_commands))
-        choices = [name for name, weight in self.WEIGHTS.items() for _ in range(weight)]
+        choices = [name for name, weight in self.weights.items() for _ in range(weight)]
         if self.draw(st.booleans()):  # small thresholds: automatic collections come into play
             self.cmd_threshold()
         for _ in range(n):
@@ -122,7 +129,7 @@ class Generator:
         name = self.new_name()
         items = []
         if kind in ("list", "dict", "tuple"):
-            size = self.draw(st.integers(1 if kind == "tuple" else 0, 3))
+            size = self.draw(st.integers(1 if kind == "tuple" else 0, self.longest_tuple if kind == "tuple" else 3))
             items = [i for i in (self.item() for _ in range(size)) if i is not None]
             if kind == "tuple" and not items:
                 items = [("lit", 1)]
@@ -198,7 +205,7 @@ class Generator:
         if sources:
             self.link(self.draw(st.sampled_from(sources)), self.item())
 
-    def link(self, src, item):
+    def link(self, src, item, attr=None):
         kind = self.kind(src)
         key = None
         if kind == "set":
@@ -206,9 +213,9 @@ class Generator:
             if held or (item[0] == "name" and self.kind(item[1]) not in INSTANCES):
                 return
         elif kind in INSTANCES:
-            key = self.draw(st.sampled_from(ATTRS))
+            key = attr or self.draw(st.sampled_from(self.attrs))
         elif kind == "dict" and self.draw(st.booleans()):
-            key = self.draw(st.sampled_from(ATTRS))
+            key = self.draw(st.sampled_from(self.attrs))
         instance_dict_before = self.heap.instance_dict.get(self.heap.roots[src])
         holder = instance_dict_before or self.heap.roots[src]
         stored_key = key if key is not None or kind != "dict" else item[1]
@@ -239,6 +246,15 @@ class Generator:
         ring = self.draw(st.lists(st.sampled_from(sources), min_size=1, max_size=3, unique=True))
         for src, dst in zip(ring, ring[1:] + ring[:1]):
             self.link(src, ("name", dst))
+
+    def cmd_attrs(self):
+        """Give one instance many attribute names at once (wide programs only)."""
+        sources = self.bound(INSTANCES)
+        if not sources:
+            return
+        src = self.draw(st.sampled_from(sources))
+        for key in self.attrs[:self.draw(st.integers(1, len(self.attrs)))]:
+            self.link(src, self.item(), key)
 
     def cmd_unlink(self):
         heap = self.heap

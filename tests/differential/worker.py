@@ -1,6 +1,7 @@
 """Runs translated gcsh programs on a real interpreter, one per input line.
 
-Started once per CPython version by the differential tests: it reads JSON
+Started once per interpreter by the differential tests (natively as
+`pythonX.Y worker.py`, in WebAssembly through pyodide.mjs): it reads JSON
 lines `{"source": ..., "names": [...], "values": {...}}`
 and answers each with one JSON line `{"rec": [...], "err": "...", "error": ...}`.
 
@@ -33,6 +34,7 @@ HELPERS = r'''
 _wref = weakref.ref
 _sp = gc.isenabled          # a C call: the safe point that ends every command (3.12+)
 _MISSING = object()
+_ONCE = object()            # held by this namespace alone: what getrefcount adds to a true refcount
 
 class Object:
     pass
@@ -103,12 +105,14 @@ def _m():
         o = None
         L = None
         g += 1
+    o = _g.get("_ONCE", _MISSING)
+    extra = sys.getrefcount(o) - 1  # the local and the argument: 2, or fewer where 3.14+ borrow them
     k = 0
     while k < len(_NAMES):
         n = _NAMES[k]
         o = _g.get(n, _MISSING)
         if o is not _MISSING:
-            _rec.append("b"); _rec.append(n); _rec.append(sys.getrefcount(o))
+            _rec.append("b"); _rec.append(n); _rec.append(sys.getrefcount(o) - extra)
             _rec.append(gc.is_tracked(o)); _rec.append(gc.is_finalized(o))
         k += 1
     o = None
@@ -205,15 +209,23 @@ def cleanup(ns):
     raise RuntimeError("a program left garbage that cannot be cleared:\n" + ns.get("_SOURCE", ""))
 
 
+def serve(line):
+    """One request line in, one reply line out (also what pyodide.mjs calls, in WebAssembly).
+    A request {"probe": true} asks what this interpreter is."""
+    request = json.loads(line)
+    if request.get("probe"):
+        import platform
+        return json.dumps({"version": platform.python_version(), "tp_del": with_tp_del is not None})
+    return json.dumps(run(request))
+
+
 def main():
     gc.disable()
     out = sys.stdout
     for line in sys.stdin:
-        if not line.strip():
-            continue
-        program = json.loads(line)
-        out.write(json.dumps(run(program)) + "\n")
-        out.flush()
+        if line.strip():
+            out.write(serve(line) + "\n")
+            out.flush()
 
 
 if __name__ == "__main__":
