@@ -37,6 +37,9 @@ def test_a_loaded_session_behaves_like_the_original(tmp_path, monkeypatch, seed)
     rng = random.Random(seed)
     model = MODELS[seed % len(MODELS)]
     first, rest = fuzzing.program(rng, 80), fuzzing.program(rng, 80)
+    # a loaded heap starts a journal of its own: undo and redo there differ from the original's
+    rest = [line for line in rest
+            if not any(part.split()[:1] in (["undo"], ["redo"]) for part in line.split(";"))]
     places = [tmp_path / "original", tmp_path / "copy"]
     places[0].mkdir()
     fuzzing.prepare_directory(str(places[0]))

@@ -32,7 +32,7 @@ def undo(ctx, n):
 
 @command("redo", topic="heap", summary="do again what undo took back",
          args=(Arg("N", INT, "how many commands (default 1)", optional=True, default=1),), backends=("sim",),
-         examples=("undo; redo", "undo 3; redo 2"),
+         examples=("redo", "redo 2"),
          details="Redo works until a command changes the heap again.")
 def redo(ctx, n):
     return _done("redone", ctx.backend.redo(n))

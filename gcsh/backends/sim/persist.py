@@ -124,6 +124,18 @@ def estimated_values(heap: Heap) -> int:
     return 8 * len(heap) + len(heap.pool) + 64
 
 
+def parse(data: bytes) -> dict:
+    """The file's JSON object, checked (restore.py)."""
+    from .restore import parse
+    return parse(data)
+
+
+def build(doc: dict, emit=None) -> Heap:
+    """A new heap from a parsed session file, checked field by field (restore.py)."""
+    from .restore import build
+    return build(doc, emit)
+
+
 # ---------------------------------------------------------------- the commands' work
 
 
@@ -141,8 +153,6 @@ def save(backend, path: str) -> dict:
 
 def load(backend, path: str) -> dict:
     """Read, check and rebuild; only a complete, sound heap replaces the backend's."""
-    from .restore import build, parse
-
     data = read_bytes(path, MAX_FILE_BYTES, "a session file")
     try:
         heap = build(parse(data), backend.emit)
