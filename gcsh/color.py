@@ -11,16 +11,25 @@ Importing this module costs nothing: it must not pull in prompt_toolkit.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Mapping, TextIO
 
 CHOICES = ("auto", "always", "never")
 
 
-@dataclass(frozen=True)
 class ColorDecision:
-    enabled: bool
-    depth: int  # colour bits for prompt_toolkit: 1 (attributes only), 4, 8 or 24
+    __slots__ = ("enabled", "depth")
+
+    def __init__(self, enabled: bool, depth: int):
+        self.enabled = enabled
+        self.depth = depth  # colour bits for prompt_toolkit: 1 (attributes only), 4, 8 or 24
+
+    def __eq__(self, other) -> bool:
+        return type(other) is ColorDecision and (self.enabled, self.depth) == (other.enabled, other.depth)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"ColorDecision(enabled={self.enabled}, depth={self.depth})"
 
     @property
     def depth_name(self) -> str:
@@ -41,11 +50,12 @@ def decide(choice: str = "auto", stream: TextIO | None = None, env: Mapping[str,
     elif env.get("FORCE_COLOR"):
         enabled = True
     else:
-        enabled = _is_terminal(stream) and env.get("TERM") != "dumb"
+        enabled = is_terminal(stream) and env.get("TERM") != "dumb"
     return ColorDecision(enabled, _depth(env) if enabled else 1)
 
 
-def _is_terminal(stream: TextIO | None) -> bool:
+def is_terminal(stream: TextIO | None) -> bool:
+    """Is STREAM a terminal? (False for None, a closed stream or one without isatty.)"""
     try:
         return bool(stream is not None and stream.isatty())
     except (AttributeError, ValueError):  # no isatty, or a closed stream

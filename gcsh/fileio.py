@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 
 from .errors import UserError
 
@@ -83,6 +82,7 @@ def write_atomically(path: str, data: bytes) -> None:
     target = os.fspath(path)
     directory = check_target(path)
     mode = _mode_for(target)
+    import tempfile  # on the first write, not at start-up
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)[:64]}.", suffix=".tmp", dir=directory)
     except OSError as e:

@@ -12,14 +12,18 @@ every backend restores what it changed (`Session.close`); a SIGTERM or a
 Ctrl-C while it closes is remembered or ignored rather than cutting the
 restoring short.
 
-Handlers are installed only in the main thread, and only over Python's
-default handlers: an embedding program's own handlers are left alone.
+The SIGINT handler is installed once for a whole run (`CommandInterrupts.handling`,
+around gcsh's main loop), not once per command: between commands it does what
+Python's default handler does. A command run outside it (a test, an embedding
+program) installs it for that command only. Handlers are installed only in the
+main thread, and only over Python's default handlers: an embedding program's own
+handlers are left alone.
 """
 
 from __future__ import annotations
 
 import signal
-import threading
+import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -40,7 +44,8 @@ class Terminated(SystemExit):
 
 
 def _main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
+    threading = sys.modules.get("threading")  # not imported: no thread but the main one was started
+    return threading is None or threading.current_thread() is threading.main_thread()
 
 
 class CommandInterrupts:
@@ -49,6 +54,20 @@ class CommandInterrupts:
     def __init__(self) -> None:
         self.pending = False  # Ctrl-C arrived during a command that cannot be undone
         self._undoable: list[bool] = []  # one entry per running (possibly nested) command
+        self._installed = False  # the handler is in place for the whole run
+        self._previous: list = []  # per running command: the handler to put back, or None
+
+    @contextmanager
+    def handling(self) -> Iterator["CommandInterrupts"]:
+        """Install the SIGINT handler for everything inside (once, rather than per command)."""
+        previous = self._install()
+        self._installed = previous is not None
+        try:
+            yield self
+        finally:
+            self._installed = False
+            if previous is not None:
+                _fast_signal.signal(signal.SIGINT, previous)
 
     def _on_sigint(self, signum, frame) -> None:
         if self._undoable and self._undoable[-1]:
@@ -59,10 +78,43 @@ class CommandInterrupts:
             return
         raise KeyboardInterrupt
 
-    def command(self, checkpoint: Callable[[], Callable[[], None] | None]) -> "_Command":
-        """Context for one command. CHECKPOINT is called first (with Ctrl-C held off) and returns
-        the command's undo, or None; if the command fails or is interrupted it is undone."""
-        return _Command(self, checkpoint)
+    def command(self, checkpoint: Callable[..., Callable[[], None] | None], *args) -> "_Command":
+        """Context for one command. CHECKPOINT(*ARGS) is called first (with Ctrl-C held off) and
+        returns the command's undo, or None; if the command fails or is interrupted it is undone."""
+        return _Command(self, checkpoint, args)
+
+    def enter(self, checkpoint: Callable[..., Callable[[], None] | None], *args) -> Callable[[], None] | None:
+        """A command starts: CHECKPOINT(*ARGS) is taken with Ctrl-C held off; returns the undo (or
+        None). Then exactly one of `leave()` (it succeeded) or `abandon()` (it raised) follows."""
+        self._previous.append(None if self._installed else self._install())
+        stack = self._undoable
+        stack.append(False)  # Ctrl-C while the checkpoint is taken waits for it
+        try:
+            undo = checkpoint(*args)
+            if undo is not None:
+                stack[-1] = True
+            if self.pending:  # Ctrl-C while the checkpoint was taken, or between the commands of
+                self.pending = False  # a `source`d file: the command does not start
+                raise KeyboardInterrupt
+        except BaseException as e:
+            self.abandon(None, type(e))
+            raise
+        return undo
+
+    def leave(self) -> None:
+        self._undoable.pop()
+        previous = self._previous.pop()
+        if previous is not None:
+            _fast_signal.signal(signal.SIGINT, previous)
+
+    def abandon(self, undo: Callable[[], None] | None, kind: type) -> None:
+        """The command raised KIND: undo it (with a second Ctrl-C held off), then leave."""
+        try:
+            self._undoable[-1] = False  # a second Ctrl-C while undoing waits
+            if undo is not None and issubclass(kind, (KeyboardInterrupt, Exception)):
+                undo()
+        finally:
+            self.leave()
 
     def take_pending(self) -> bool:
         """Did Ctrl-C arrive during the command that just finished? (Clears it.)"""
@@ -71,7 +123,7 @@ class CommandInterrupts:
 
     def _install(self):
         """Install the handler; returns the handler to put back, or None if nothing was installed."""
-        if not _main_thread():
+        if self._installed or not _main_thread():
             return None
         current = _fast_signal.getsignal(signal.SIGINT)
         if current is not signal.default_int_handler:
@@ -81,43 +133,26 @@ class CommandInterrupts:
 
 
 class _Command:
-    """One running command (a class rather than a generator: it runs around every command)."""
+    """One running command as a context manager (`CommandInterrupts.command`)."""
 
-    __slots__ = ("guard", "checkpoint", "undo", "previous")
+    __slots__ = ("guard", "checkpoint", "args", "undo")
 
-    def __init__(self, guard: CommandInterrupts, checkpoint: Callable[[], Callable[[], None] | None]):
-        self.guard, self.checkpoint, self.undo = guard, checkpoint, None
+    def __init__(self, guard: CommandInterrupts, checkpoint: Callable[..., Callable[[], None] | None], args=()):
+        self.guard, self.checkpoint, self.args, self.undo = guard, checkpoint, args, None
 
     @property
     def undoable(self) -> bool:
         return self.undo is not None
 
     def __enter__(self) -> "_Command":
-        guard = self.guard
-        self.previous = guard._install()
-        guard._undoable.append(False)  # Ctrl-C while the checkpoint is taken waits for it
-        try:
-            self.undo = self.checkpoint()
-            guard._undoable[-1] = self.undo is not None
-            if guard.pending:  # Ctrl-C while the checkpoint was taken, or between the commands of
-                guard.pending = False  # a `source`d file: the command does not start
-                raise KeyboardInterrupt
-        except BaseException as e:
-            self.__exit__(type(e), e, None)
-            raise
+        self.undo = self.guard.enter(self.checkpoint, *self.args)
         return self
 
     def __exit__(self, kind, error, traceback) -> bool:
-        guard = self.guard
-        try:
-            if kind is not None:
-                guard._undoable[-1] = False  # a second Ctrl-C while undoing waits
-                if self.undo is not None and issubclass(kind, (KeyboardInterrupt, Exception)):
-                    self.undo()
-        finally:
-            guard._undoable.pop()
-            if self.previous is not None:
-                _fast_signal.signal(signal.SIGINT, self.previous)
+        if kind is None:
+            self.guard.leave()
+        else:
+            self.guard.abandon(self.undo, kind)
         return False
 
 
@@ -128,6 +163,7 @@ class Termination:
     def __init__(self) -> None:
         self.received = False
         self.closing = False
+        self.interrupted = False  # Ctrl-C arrived while gcsh was closing
 
     def _on_sigterm(self, signum, frame) -> None:
         self.received = True
@@ -146,10 +182,20 @@ class Termination:
                 signal.signal(signal.SIGTERM, previous)
 
     def close(self, session) -> None:
-        """Close the session with Ctrl-C ignored: restoring what gcsh changed is never cut short."""
+        """Close the session with Ctrl-C ignored: restoring what gcsh changed is never cut short.
+        A Ctrl-C that lands before it is ignored (whichever handler is in place, gcsh's own
+        included) is remembered in `interrupted`, and the closing starts again."""
         self.closing = True
+        while True:
+            try:
+                self._close(session)
+                return
+            except KeyboardInterrupt:
+                self.interrupted = True
+
+    def _close(self, session) -> None:
         held = None
-        if _main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        if _main_thread() and callable(signal.getsignal(signal.SIGINT)):
             held = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             session.close()

@@ -4,181 +4,38 @@ Registered as pygments plugins (entry points in pyproject.toml), so
 `pygmentize -l gcsh FILE.gcsh` and documentation tools use the same lexer as
 the interactive shell. Nothing of the REPL is imported here.
 
-The lexer reads the command registry to know what each word *is*: the command
+It cuts lines with the tokenizer that runs them (`gcsh.syntax.scan`) and reads the
+command registry to know what each word *is*: the command
 word, then each argument by the type its command declares (an object's name,
 a kind, a generation, a debug flag, a file...), so `alloc d dict` colours
 `dict` as a kind. A word its type would refuse (an unknown command, an
 unknown kind, a fourth argument to a command that takes three) is an `Error`
-token. `scan()` and `bind()` are also what the completer reads, so the two
-always agree on where an argument starts.
+token. The binding is the parser's own (`commands.parser.bind`), also read by the
+completer, so all three agree on where an argument starts.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from pygments.lexer import Lexer
 from pygments.token import (Comment, Error, Generic, Keyword, Name, Number, Punctuation, String, Text,
                             Whitespace, _TokenType)
 
-from .syntax import RAW_REST, Word
-
-# ---------------------------------------------------------------- scanning
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A stretch of one line: a word, a quoted string, white space, `;` or a comment."""
-
-    start: int  # offset in the scanned text
-    kind: str  # "word", "string", "open" (a quote not closed yet), "raw" (Python after `py`),
-    #            "space", "semi", "comment"
-    source: str  # the text as typed
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.source)
-
-    @property
-    def is_word(self) -> bool:
-        return self.kind in ("word", "string", "open", "raw")
-
-    @property
-    def value(self) -> str:
-        """The word as the parser sees it: quotes removed (escapes are left as typed)."""
-        if self.kind == "string":
-            return self.source[1:-1]
-        if self.kind == "open":
-            return self.source[1:]
-        return self.source
-
-
-def scan(line: str) -> list[Piece]:
-    """Cut one line into pieces the way `gcsh.syntax.split_line` does, but never fail:
-    an unclosed quote becomes an "open" piece, so text being typed can be read too."""
-    pieces: list[Piece] = []
-    i, n = 0, len(line)
-    first = True  # the next word starts a statement
-    while i < n:
-        ch = line[i]
-        if ch.isspace():
-            j = i
-            while j < n and line[j].isspace():
-                j += 1
-            pieces.append(Piece(i, "space", line[i:j]))
-        elif ch == ";":
-            j = i + 1
-            pieces.append(Piece(i, "semi", ";"))
-            first = True
-        elif ch == "#":
-            j = n
-            pieces.append(Piece(i, "comment", line[i:]))
-        elif ch in "'\"":
-            j = i + 1
-            while j < n and line[j] != ch:
-                j += 2 if line[j] == "\\" else 1
-            closed = j < n
-            j = min(j + 1, n)
-            pieces.append(Piece(i, "string" if closed else "open", line[i:j]))
-            first = False
-        else:
-            j = i
-            while j < n and not line[j].isspace() and line[j] not in ";'\"":
-                j += 1
-            pieces.append(Piece(i, "word", line[i:j]))
-            if first and line[i:j] in RAW_REST:  # `py STATEMENT`: the rest of the line is Python
-                pieces += _raw_rest(line, j)
-                j = n
-            first = False
-        i = j
-    return pieces
-
-
-def _raw_rest(line: str, i: int) -> list[Piece]:
-    """The rest of a line from I as it is, between its leading and trailing white space."""
-    rest = line[i:].strip()
-    if not rest:
-        return [Piece(i, "space", line[i:])] if i < len(line) else []
-    start = line.index(rest, i)
-    out = [Piece(i, "space", line[i:start])] if start > i else []
-    out.append(Piece(start, "raw", rest))
-    if start + len(rest) < len(line):
-        out.append(Piece(start + len(rest), "space", line[start + len(rest):]))
-    return out
-
-
-def statements(pieces: list[Piece]) -> list[list[Piece]]:
-    """The words of each statement (pieces between `;`), in order; the last may be empty."""
-    out: list[list[Piece]] = [[]]
-    for piece in pieces:
-        if piece.kind == "semi":
-            out.append([])
-        elif piece.is_word:
-            out[-1].append(piece)
-    return out
-
-
-# ---------------------------------------------------------------- binding words to a command
-
-
-@dataclass(frozen=True)
-class Slot:
-    """What one word after the command word is, according to the command's declaration."""
-
-    role: str  # "arg", "option", "value" (an option's value), "unknown-option", "extra"
-    arg: object = None  # the registry's Arg (role "arg")
-    option: object = None  # the registry's Option (roles "option" and "value")
-
-    @property
-    def type(self):
-        """The ArgType the word must satisfy, if any."""
-        if self.role == "arg":
-            return self.arg.type
-        if self.role == "value":
-            return self.option.type
-        return None
+from .syntax import Piece, Word, scan, statements  # noqa: F401  (scan, statements: re-exported)
 
 
 def find_command(word: str):
     """The registry's Command for a command word and whether it takes no arguments; None if unknown."""
-    from .commands.registry import lookup
-    from .errors import UserError
-    try:
-        return lookup(word)
-    except UserError:
-        return None
+    from .commands.registry import find
+    return find(word)
 
 
-def bind(command, query_only: bool, words: list[Piece]) -> list[Slot]:
-    """A slot for each word after the command word, binding them as `commands.parser` does:
-    `--name` and declared short options are options (a typed one takes the next word, or
-    `--name=value`), quoted words never are, the rest fill the arguments in order and a
-    variadic argument takes all that remain."""
-    slots: list[Slot] = []
-    positional = 0
-    pending = None  # an option waiting for its value
-    for word in words:
-        if pending is not None:
-            slots.append(Slot("value", option=pending))
-            pending = None
-            continue
-        name = word.source.partition("=")[0]
-        option = None if word.kind != "word" else command.option(name)
-        if option is not None:
-            slots.append(Slot("option", option=option))
-            if option.type is not None and "=" not in word.source:
-                pending = option
-        elif word.kind == "word" and word.source.startswith("--"):
-            slots.append(Slot("unknown-option"))
-        elif query_only or positional >= len(command.args) and not (command.args and command.args[-1].variadic):
-            slots.append(Slot("extra"))
-        else:
-            arg = command.args[min(positional, len(command.args) - 1)]
-            slots.append(Slot("arg", arg=arg))
-            positional += 1
-    return slots
+def bind(command, query_only: bool, words: list[Piece]):
+    """The registry's binding (`commands.parser.bind`) of pieces: one binder for all."""
+    from .commands.parser import bind as bind_words
+    return bind_words(command, query_only, [(w.value, w.kind != "word") for w in words])
 
 
 def accepts(arg_type, text: str, quoted: bool = False) -> bool:
@@ -201,6 +58,7 @@ def accepts(arg_type, text: str, quoted: bool = False) -> bool:
 ARG_TOKENS: dict[str, _TokenType] = {
     "name": Name.Variable,
     "newname": Name.Variable,
+    "root": Name.Variable,
     "item": Name.Variable,
     "kind": Keyword.Type,
     "generation": Number.Integer,
@@ -234,8 +92,8 @@ class GcshLexer(Lexer):
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
         offset = 0
-        for line in text.splitlines(keepends=True):
-            body = line.rstrip("\r\n")
+        for line in _lines_with_ends(text):
+            body = line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith("\n") else line
             last_line = offset + len(line) == len(text)
             for start, token, value in self._line_tokens(body, last_line):
                 yield offset + start, token, value
@@ -301,6 +159,13 @@ def _python_tokens(piece: Piece) -> Iterator[tuple[int, _TokenType, str]]:
         yield piece.start + start, token, value
 
 
+def _lines_with_ends(text: str) -> list[str]:
+    """TEXT's lines with their line breaks, split where gcsh splits lines (`\n`, `\r\n`)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    return out + [lines[-1]] if lines[-1] else out
+
+
 # A prompt at the start of a transcript line: `gcsh> ` or `gcsh sim 3.11> `.
 PROMPT_RE = re.compile(r"gcsh(?: [^>\n]*)?> ?")
 ERROR_RE = re.compile(r"(?:\S+:\d+: )?error: ")
@@ -317,7 +182,7 @@ class GcshSessionLexer(Lexer):
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
         inner = GcshLexer(**self.options)
         offset = 0
-        for line in text.splitlines(keepends=True):
+        for line in _lines_with_ends(text):
             prompt = PROMPT_RE.match(line)
             if prompt:
                 yield offset, Generic.Prompt, prompt.group()

@@ -1,5 +1,6 @@
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,26 @@ def session():
         s.out, s.err = out.getvalue, err.getvalue
         return s
     return make
+
+
+# Marks for whole modules (pyproject.toml describes them): `-m "not slow"` runs the rest in under
+# a minute. A module that needs a tool marks itself too (a skip when the tool is missing).
+MODULE_MARKS = {
+    "test_differential": ("slow", "cpython"),
+    "test_e2e_tmux": ("slow", "tmux"),
+    "test_live_snapshot": ("slow",),
+    "test_properties_long_session": ("slow",),
+    "test_properties_heap": ("slow",),
+    "test_perf_fastpath": ("slow",),
+    "test_backends_compare": ("slow",),
+    "test_docs_sessions": ("slow",),
+    "test_persist_roundtrip": ("slow",),
+    "test_persist_hostile": ("slow",),
+    "test_faults_interrupt": ("slow",),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for mark in MODULE_MARKS.get(Path(str(item.fspath)).stem, ()):
+            item.add_marker(getattr(pytest.mark, mark))

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.commands.registry import all_commands
 from heapcheck import MODELS, RICH, atomic, run, session, snapshot, sound
 
@@ -37,6 +37,7 @@ FAILING = [
     "quit now", "nonsense", "count 1", "get_count 1", "heap x", "disable 1", "isenabled x", "stats x",
     "unfreeze x", "freezecount x", "reset x", "view nope", "view --port 70000", "view --port x",
     "undo 0", "undo x", "redo", "redo -1",
+    "clear now", "history x",
 ]
 
 

@@ -129,3 +129,21 @@ def test_nothing_inside_comments_quotes_or_after_unknown_commands():
 def test_any_text_gives_a_list(text):
     for c in complete(text, NAMES):
         assert 0 <= c.replace <= len(text) and text.endswith(text[len(text) - c.replace:])
+
+
+def test_del_offers_only_the_names_it_takes():
+    found = [c.text for c in complete("del ", ["a", "a.__dict__", "b", "kept"], roots=["a", "b"])]
+    assert found == ["a", "b"]
+    assert texts("referrers ", ["a", "kept"]) == ["a", "kept"]  # any object there
+
+
+def test_object_names_match_fuzzily_after_the_prefix_matches():
+    names = ["root", "rt", "other_root", "cache_entry", "r2"]
+    assert texts("link rt", names) == ["rt", "root", "other_root"]
+    assert texts("link ce", names) == ["cache_entry"]
+    assert texts("link ZZ", names) == []
+    assert texts("col") == ["collect"]  # command words: by prefix only, as pgcli does for keywords
+
+
+def test_help_offers_command_words():
+    assert "collect" in texts("help co")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gcsh import docexamples, docgen
-from gcsh.doctest_sessions import DOCS, ROOT, pages
+from gcsh.tools import docexamples, docgen
+from gcsh.tools.doctest_sessions import DOCS, ROOT, pages
 
-UPDATE = "run: python -m gcsh.doctest_sessions --update"
+UPDATE = "run: python -m gcsh.tools.doctest_sessions --update"
 
 
 def test_generated_reference_pages_are_up_to_date():
@@ -28,10 +28,10 @@ def test_the_reference_covers_every_command_and_alias():
 
 
 def test_the_command_line_page_lists_every_option():
-    from gcsh.cli import build_parser
+    from gcsh.cli import OPTIONS
     text = (ROOT / docgen.COMMAND_LINE_PAGE).read_text(encoding="utf-8")
-    for action in build_parser()._actions:
-        for flag in action.option_strings:
+    for opt in OPTIONS:
+        for flag in opt.flags:
             assert f"`{flag}" in text, flag
 
 

@@ -19,13 +19,13 @@ TOOLBAR = re.compile(r"sim 3\.11 │ gc on │ gen0 (\d+)/700 .* │ (\d+) objec
 class Tmux:
     """One gcsh in its own tmux server (its own socket: nothing else's tmux is touched)."""
 
-    def __init__(self, tmp_path, command):
+    def __init__(self, tmp_path, command, columns=100, config=""):
         self.socket = f"gcsh-test-{os.getpid()}-{id(self)}"
         env = {"GCSH_HISTFILE": str(tmp_path / "history"), "NO_COLOR": "",
-               "TERM": "xterm-256color"}
+               "TERM": "xterm-256color", "GCSH_CONFIG": config, "PAGER": ""}
         shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         shell = f"cd {shlex.quote(str(tmp_path))} && env {shell} {command}; echo EXITED $?; sleep 30"
-        self.tmux("new-session", "-d", "-x", "100", "-y", "30", shell)
+        self.tmux("new-session", "-d", "-x", str(columns), "-y", "30", shell)
 
     def tmux(self, *args):
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
@@ -57,8 +57,8 @@ class Tmux:
 def terminal(tmp_path):
     sessions = []
 
-    def start(args="--model 3.11"):
-        t = Tmux(tmp_path, f"{shlex.quote(sys.executable)} -m gcsh {args}")
+    def start(args="--model 3.11", **options):
+        t = Tmux(tmp_path, f"{shlex.quote(sys.executable)} -m gcsh {args}", **options)
         sessions.append(t)
         t.wait(r"^gcsh sim 3\.11>")
         return t
@@ -99,6 +99,7 @@ def test_ctrl_c_stops_a_running_command_and_the_shell_goes_on(terminal, tmp_path
     t = terminal()
     t.keys("source long.gcsh", "Enter")
     t.wait(r"^gcsh sim 3\.11> source long\.gcsh\s+(?![\s\S]*gen0)")  # running: the toolbar is gone
+    time.sleep(0.5)  # the terminal back from raw mode: Ctrl-C is a signal now, not a key for the next prompt
     t.keys("C-c")
     t.wait(r"interrupted", timeout=60)  # undone, or stopped after the command: the runner decides
     t.wait(r"^gcsh sim 3\.11>$")
@@ -115,5 +116,47 @@ def test_unknown_commands_are_marked_and_reported(terminal):
     assert re.search(r"\x1b\[[0-9;]*4[;m][^\n]*bogus", t.screen(colours=True))  # underlined
     t.keys("Enter")
     t.wait(r"<stdin>:1: error: unknown command 'bogus'")
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_an_error_points_at_its_spot_and_names_what_was_meant(terminal):
+    t = terminal()
+    t.keys("alloc alpha", "Enter")
+    t.keys("link alpha alpah", "Enter")
+    t.wait(r"^<stdin>:2: error: unknown name 'alpah' \(did you mean 'alpha'\?\)$")
+    t.wait(r"^  link alpha alpah\n {13}\^$")
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="needs less")
+def test_long_output_is_paged_and_the_toolbar_fits_80_columns(terminal, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('pager = "less -SRX"\n')
+    t = terminal(columns=80, config=str(config))
+    t.wait(r"^ sim 3\.11 │ gc on │ count 0/700 0/10 0/10 │ debug off │ frozen 0 │ 0 objects$")
+    t.keys("chain c 300", "Enter")
+    t.keys("heap --all", "Enter")
+    t.wait(r"^c_1 +list +\d")  # the pager shows the top of the table
+    assert "c_299" not in t.screen()
+    t.keys("q")
+    t.wait(r"^gcsh sim 3\.11>\s*$")
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_vi_editing_from_the_config_file(terminal, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('editing_mode = "vi"\n')
+    t = terminal(config=str(config))
+    t.keys("alloc vx")
+    t.wait(r"^gcsh sim 3\.11> alloc vx")
+    t.keys("Escape")
+    time.sleep(0.6)  # the escape timeout: then it is a key of its own
+    t.keys("x", "Enter")
+    t.wait(r"^v: list, refcount 1, generation 0")
+    t.keys("history", "Enter")
+    t.wait(r"^ 1  alloc v\s+^ 2  history$")
     t.keys("C-d")
     t.wait(r"^EXITED 0")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.backends.sim import invariants
 from gcsh.cli import main
 from heapcheck import session
@@ -143,7 +143,7 @@ def test_a_file_that_is_not_utf8(tmp_path):
     path.write_bytes("alloc a\nalloc é\n".encode("latin-1"))
     status, out, err, _ = run_main([str(path)])
     assert status == 1
-    assert err == f"{path}:0: error: {path}:2: not valid UTF-8 (byte 0xe9 at column 7)\n"
+    assert err == f"{path}:2: error: not valid UTF-8 (byte 0xe9 at column 7)\n"
 
 
 def test_a_nul_byte_and_a_huge_line():

@@ -100,3 +100,43 @@ def test_every_command_is_documented_and_its_examples_parse():
         for example in cmd.examples:
             first, *rest = [parse_statement(statement) for statement in split_line(example)]
             assert first.command is cmd, example
+
+
+def test_the_static_table_matches_the_declarations():
+    """commands.all says which module declares which words; a word missing there, or a module
+    that declares more or fewer words than it lists, fails here."""
+    from gcsh.commands.all import MODULES, RAW_KINDS
+    from gcsh.syntax import RAW_REST
+    declared: dict[str, set] = {}
+    for c in all_commands():
+        declared.setdefault(c.module.rpartition(".")[2], set()).update(c.words)
+    assert {m: set(words.split()) for m, words in MODULES.items()} == declared
+    raw = {c.name for c in all_commands() if any(a.type.kind in RAW_KINDS for a in c.args)}
+    assert RAW_REST == raw | {"gc." + w for w in raw}
+
+
+def test_a_command_loads_only_its_own_module():
+    import subprocess
+    import sys
+    code = ("import io, sys; from gcsh.runner import Session; s = Session(io.StringIO(), io.StringIO()); "
+            "s.run_text('alloc a; get_count'); "
+            "print(sorted(m for m in sys.modules if m.startswith('gcsh.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert eval(out) == ["gcsh.commands.all", "gcsh.commands.argtypes", "gcsh.commands.collector",
+                         "gcsh.commands.heap", "gcsh.commands.parser", "gcsh.commands.registry",
+                         "gcsh.commands.result"]
+
+
+def test_fast_and_full_paths_bind_alike():
+    """A plain statement takes the fast path; the same words quoted where that changes nothing
+    take the full path: the arguments are the same."""
+    from gcsh.commands.parser import _parse, parse_statement
+    for text in ("alloc a", "alloc t tuple a 1 2", "link a b key", "collect 1", "threshold 1 2 3", "del a b c",
+                 "chain c 10", "objects", "referrers a b", "graph a b", "help collect", "flags DEBUG_LEAK",
+                 "model 3.12", "backend live", "weakref w a", "tree t 3"):
+        (statement,) = split_line(text)
+        fast = parse_statement(statement)
+        (again,) = split_line(text + " ;")
+        again._words = again.words  # built: the full path
+        full = _parse(again)
+        assert (fast.command, fast.args) == (full.command, full.args), text

@@ -62,7 +62,7 @@ def test_tables_are_html(ipython):
 def test_a_mistake_is_one_line_and_changes_nothing(ipython):
     ipython("%gcsh --model 3.11 alloc a")
     shown = ipython("%%gcsh\nalloc b\nlink a nothing\nalloc c")
-    assert re.fullmatch(r"In\[\d+\]:2: error: unknown name 'nothing'\n", shown.stderr)
+    assert re.fullmatch(r"In\[\d+\]:2: error: unknown name 'nothing' \(column 8\)\n", shown.stderr)
     assert "c:" not in shown.stdout  # a cell stops at its first error, as a command file does
     assert "Traceback" not in shown.stdout + shown.stderr
     assert ipython("%gcsh count").stdout == "(2, 0, 0)\n"
@@ -105,7 +105,7 @@ def test_the_live_page_closes_when_the_extension_is_unloaded(ipython):
 
 def test_the_docs_notebook_runs_and_shows_what_it_keeps():
     pytest.importorskip("nbclient")
-    from gcsh.notebook import publish
+    from gcsh.tools import notebook_publish as publish
 
     (path,) = [p for p in publish.notebooks() if p.name == "notebook.ipynb"]
     made = publish.execute(path)
@@ -113,12 +113,12 @@ def test_the_docs_notebook_runs_and_shows_what_it_keeps():
     assert any("image/svg+xml" in k for k in kinds) and any("text/html" in k for k in kinds)
     assert not [out for cell in made.cells if cell.cell_type == "code" for out in cell.outputs
                 if out.output_type == "error"]
-    assert publish.drifted(path, made) == [], "run: python -m gcsh.notebook.publish --update"
+    assert publish.drifted(path, made) == [], "run: python -m gcsh.tools.notebook_publish --update"
 
 
 def test_the_notebook_becomes_a_page_of_the_site():
     import nbformat
-    from gcsh.notebook import publish
+    from gcsh.tools import notebook_publish as publish
 
     (path,) = [p for p in publish.notebooks() if p.name == "notebook.ipynb"]
     page = publish.markdown(nbformat.read(path, as_version=4))

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.backends.sim import persist
 from heapcheck import MODELS, RICH, run, session, snapshot, sound
 

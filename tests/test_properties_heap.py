@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.backends.sim import invariants
 from gcsh.backends.sim.kernel.layout import FREED
 from heapcheck import MODELS, atomic, session, snapshot

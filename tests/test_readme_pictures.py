@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from gcsh import docshots
-from gcsh.docpictures import same_picture, svg_content
+from gcsh.tools import docshots
+from gcsh.tools.docpictures import same_picture, svg_content
 from gcsh.render.terminal_svg import Style, parse, screen_svg
 
 ROOT = docshots.ROOT
@@ -39,7 +39,7 @@ def test_the_shell_picture_shows_the_completion_menu_and_the_toolbar():
 def test_the_collection_frame_is_what_gcsh_draws_now(tmp_path):
     made = tmp_path / "collection.svg"
     docshots.collection_frame(made)
-    assert same_picture(KEPT / "collection.svg", made), "run: python -m gcsh.docshots"
+    assert same_picture(KEPT / "collection.svg", made), "run: python -m gcsh.tools.docshots"
     shown = texts(made)
     assert any(t.startswith("3. move_unreachable") for t in shown) and "gc_refs 0" in shown
 
@@ -48,7 +48,7 @@ def test_the_collection_frame_is_what_gcsh_draws_now(tmp_path):
 def test_the_shell_picture_is_what_the_shell_shows_now(tmp_path):
     made = tmp_path / "shell.svg"
     docshots.shell_picture(made)
-    assert same_picture(KEPT / "shell.svg", made), "run: python -m gcsh.docshots"
+    assert same_picture(KEPT / "shell.svg", made), "run: python -m gcsh.tools.docshots"
 
 
 def test_terminal_colours_and_attributes_become_svg():

@@ -78,8 +78,10 @@ def test_prompt_shows_the_backend_and_marks_a_failure():
 def test_toolbar_from_status(session):
     s = session()
     s.run_text("flags DEBUG_LEAK; alloc a; alloc b; disable")
-    text = text_of(toolbar_fragments(s.backend.status()))
+    text = text_of(toolbar_fragments(s.backend.status(), 100))
     assert text == " sim 3.11 │ gc off │ gen0 2/700  gen1 0/10  gen2 0/10 │ debug LEAK │ frozen 0 │ 2 objects "
+    assert text_of(toolbar_fragments(s.backend.status())) == \
+        " sim 3.11 │ gc off │ count 2/700 0/10 0/10 │ debug LEAK │ frozen 0 │ 2 objects "  # 80 columns
     s.run_text("flags DEBUG_STATS; freeze; del a")
     text = text_of(toolbar_fragments(s.backend.status()))
     assert "debug STATS │ frozen 1 │ 1 object " in text  # a frozen object is still freed by refcounting
@@ -87,9 +89,18 @@ def test_toolbar_from_status(session):
 
 def test_toolbar_tolerates_a_backend_without_a_model():
     text = text_of(toolbar_fragments({"backend": "live", "enabled": True, "count": [1, 2, 3],
-                                      "threshold": [700, 10, 10], "debug": 3, "frozen": 5, "objects": 1}))
+                                      "threshold": [700, 10, 10], "debug": 3, "frozen": 5, "objects": 1}, 120))
     assert text == " live │ gc on │ gen0 1/700  gen1 2/10  gen2 3/10 │ debug STATS|COLLECTABLE │ frozen 5 │ 1 object "
     assert debug_text(0) == "off"
+
+
+@pytest.mark.parametrize("columns", [80, 72, 66])
+def test_the_toolbar_fits_the_terminal_however_large_the_numbers(columns):
+    status = {"backend": "live", "model": "3.13.0", "enabled": False, "count": [699_999, 99, 99],
+              "threshold": [2_000_000, 10, 10], "debug": 39, "frozen": 123_456, "objects": 1_234_567}
+    text = text_of(toolbar_fragments(status, columns))
+    assert len(text) <= columns, text
+    assert "700k/2.0M" in text and "1.2M" in text and "39" in text
 
 
 # ---------------------------------------------------------------- history
@@ -123,7 +134,7 @@ def test_history_that_cannot_be_saved_says_so(tmp_path):
 # ---------------------------------------------------------------- the shell loop, through a pipe
 
 
-def drive(session, chunks, env, pause=0.0):
+def drive(session, chunks, env, pause=0.0, settings=None):
     """Run the shell on SESSION with KEYS typed into a pipe; returns (stdout, stderr) text."""
     out, err = Terminal(), Terminal()
     session.stdout, session.stderr = out, err
@@ -134,7 +145,7 @@ def drive(session, chunks, env, pause=0.0):
                 pipe.send_text(chunk)
         typist = threading.Thread(target=type_keys, daemon=True)
         typist.start()
-        run_shell(session, "never", env)
+        run_shell(session, "never", env, settings=settings)
         typist.join()
     return out.getvalue(), err.getvalue()
 
@@ -240,3 +251,105 @@ def test_non_interactive_runs_never_import_prompt_toolkit(argv, stdin):
     p = subprocess.run([sys.executable, "-c", code, *argv], input=stdin, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert "LOADED []" in p.stderr
+
+
+# ---------------------------------------------------------------- settings, scripts, pager
+
+
+def test_history_file_is_private(tmp_path):
+    import os
+    path = tmp_path / "sub" / "history"
+    make_history({"GCSH_HISTFILE": str(path)})
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    old = tmp_path / "old-history"
+    old.write_text("\n+py password = 'x'\n")
+    old.chmod(0o644)
+    make_history({"GCSH_HISTFILE": str(old)})
+    assert os.stat(old).st_mode & 0o777 == 0o600
+
+
+def test_trimming_keeps_the_file_private(tmp_path):
+    import os
+    path = tmp_path / "history"
+    make_history({"GCSH_HISTFILE": str(path)})
+    path.write_text("".join(f"\n+line {i}\n" for i in range(30)))
+    h = BoundedFileHistory(str(path), limit=10)
+    assert len(list(h.load_history_strings())) == 10
+    assert os.stat(path).st_mode & 0o777 == 0o600 and path.read_text().count("+line") == 10
+
+
+def test_config_file(tmp_path):
+    from gcsh.shell.config import load_config
+    path = tmp_path / "config.toml"
+    path.write_text('model = "3.12"\nediting_mode = "vi"\nhistory_size = 10\ncolour = "x"\nbackend = "nope"\n')
+    settings, warnings = load_config({"GCSH_CONFIG": str(path)})
+    assert settings["model"] == "3.12" and settings["editing_mode"] == "vi" and settings["history_size"] == 10
+    assert settings["backend"] is None
+    assert len(warnings) == 2 and "unknown setting 'colour'" in warnings[0] and "backend must be one of" in warnings[1]
+    path.write_text("model = [")
+    settings, warnings = load_config({"GCSH_CONFIG": str(path)})
+    assert settings["model"] is None and "not read" in warnings[0]
+    assert load_config({"GCSH_CONFIG": ""}) == load_config({"GCSH_CONFIG": str(tmp_path / "none.toml")})
+
+
+def test_the_config_file_sets_the_shell_and_never_a_script(tmp_path):
+    from gcsh.cli import _settings, parse_args
+    path = tmp_path / "config.toml"
+    path.write_text('model = "3.12"\nbackend = "sim"\n')
+    env = {"GCSH_CONFIG": str(path)}
+    args = parse_args([])
+    settings, _ = _settings(args, Terminal(), Terminal(), env)
+    assert args.model == "3.12" and settings["model"] == "3.12"
+    args = parse_args(["--model", "3.10"])
+    _settings(args, Terminal(), Terminal(), env)
+    assert args.model == "3.10"  # the command line wins
+    args = parse_args(["-c", "count"])
+    assert _settings(args, Terminal(), Terminal(), env) == (None, []) and args.model is None
+
+
+@pytest.mark.slow  # the escape timeout, four times
+def test_vi_mode_from_the_settings(session, env):
+    s = session()
+    # vi starts in insert mode; Esc, then `x` deletes the character under the cursor
+    out, _ = drive(s, ["alloc vx\x1b", "x", "\r", "count\r\x04"], env, 0.7, {"editing_mode": "vi"})
+    assert "v: list" in out and "(1, 0, 0)" in out
+
+
+def test_history_command_and_caret_in_the_shell(session, env):
+    s = session()
+    out, err = drive(s, ["alloc a\rcollect 5\rhistory\r\x04"], env)
+    assert "1  alloc a" in out and "2  collect 5" in out and "3  history" in out
+    assert "<stdin>:2: error: invalid generation (expected 0, 1 or 2, got 5)\n  collect 5\n          ^" in err
+
+
+def test_long_output_goes_through_the_pager(session, env, tmp_path):
+    pager = tmp_path / "pager.sh"
+    seen = tmp_path / "seen.txt"
+    pager.write_text(f"#!/bin/sh\ncat > {seen}\n")
+    pager.chmod(0o755)
+    s = session()
+    out, _ = drive(s, ["chain c 200\rheap\rcount\r\x04"], env, settings={"pager": str(pager)})
+    assert "c_49" in seen.read_text() and "c_49" not in out  # the table went to the pager
+    assert "(200, 0, 0)" in out  # short output is printed as usual
+
+
+def test_completion_scripts_and_man_page(gcsh, tmp_path):
+    import shutil
+    bash = gcsh("--completion", "bash").out
+    assert "complete -o filenames -F _gcsh gcsh" in bash and "--keep-going" in bash and "3.12" in bash
+    zsh = gcsh("--completion", "zsh").out
+    assert zsh.startswith("#compdef gcsh") and "--model" in zsh
+    fish = gcsh("--completion", "fish").out
+    assert "complete -c gcsh -l backend -x -a 'sim live'" in fish
+    man = gcsh("--man-page").out
+    assert man.startswith(".TH GCSH 1") and "\\fBcollect [GEN]" in man and ".SH EXIT STATUS" in man
+    if shutil.which("bash"):
+        script = tmp_path / "c.bash"
+        script.write_text(bash + 'COMP_WORDS=(gcsh --model 3.1); COMP_CWORD=2; _gcsh; echo "${COMPREPLY[@]}"\n')
+        done = subprocess.run(["bash", str(script)], capture_output=True, text=True)
+        assert done.stdout.split() == ["3.10", "3.11", "3.12", "3.13", "3.14"], done.stderr
+    if shutil.which("man"):
+        page = tmp_path / "gcsh.1"
+        page.write_text(man)
+        shown = subprocess.run(["man", str(page)], capture_output=True, text=True, env={"MANWIDTH": "80"})
+        assert shown.returncode == 0 and "COMMANDS" in shown.stdout

@@ -80,7 +80,7 @@ def test_the_event_stream_sends_a_drawing_after_every_command(gcsh_process):
     data = json.loads(event["data"])
     assert ">a</text>" in data["svg"] and ">b</text>" in data["svg"]
     words = "".join(text for _, text in data["toolbar"])
-    assert "sim 3.11" in words and "gen0 2/700" in words and "2 objects" in words
+    assert "sim 3.11" in words and "2/700" in words and "2 objects" in words
     stream.close()
     g.end("quit")
 

@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from gcsh import __version__, fuzzing  # noqa: E402
+from gcsh import __version__
+from gcsh.tools import fuzzing  # noqa: E402
 from gcsh.backends.sim import invariants, persist  # noqa: E402
 from gcsh.cli import main as gcsh_main  # noqa: E402
 import heapcheck  # noqa: E402  (tests/: sessions, snapshots, the rich heap)

@@ -35,6 +35,10 @@ class Backend:
         """The user's object names, for completion."""
         raise NotImplementedError
 
+    def root_names(self) -> list[str]:
+        """The names bound as roots (what `del` takes), for completion; a backend may do it faster."""
+        return [row["name"] for row in self.rows() if row.get("bound")]
+
     # --- command boundaries
     def begin_command(self) -> None:
         """Called before each command."""

@@ -1,11 +1,28 @@
-"""Importing this module declares every command: each module of this package that
-declares commands is imported (help groups them by topic, so order does not matter)."""
+"""The static table of commands: which module declares which command words.
 
-import importlib
-import pkgutil
+The registry imports a module the first time one of its words is used, so a run
+imports only the commands it needs. Adding a module of commands is one line here
+(`tests/test_language.py` fails if this table and the declarations disagree).
+"""
 
-_NOT_COMMANDS = {"all", "registry", "parser", "result"}
+MODULES = {  # module of gcsh.commands -> every word its commands answer to (names and aliases);
+    # help and the docs list the commands of a topic in this order
+    "bulk": "chain ring tree rings random",
+    "collector": "collect enable disable isenabled flags set_debug get_debug threshold set_threshold "
+                 "get_threshold count get_count stats get_stats freeze unfreeze freezecount get_freeze_count "
+                 "callbacks garbage",
+    "heap": "alloc weakref link unlink del reset",
+    "undo": "undo redo",
+    "inspect": "objects get_objects referrers get_referrers referents get_referents tracked is_tracked "
+               "finalized is_finalized heap",
+    "graph": "graph export why cycles sccs whatif",
+    "view": "view",
+    "live": "py types growth snapshot",
+    "session_io": "save load",
+    "shell": "backend model source help clear history quit exit",
+}
 
-for _info in sorted(pkgutil.iter_modules(importlib.import_module(__package__).__path__), key=lambda m: m.name):
-    if _info.name not in _NOT_COMMANDS:
-        importlib.import_module(f"{__package__}.{_info.name}")
+WORDS = {word: module for module, words in MODULES.items() for word in words.split()}
+
+# Argument kinds that take the rest of the line verbatim (gcsh.syntax.RAW_REST names their commands).
+RAW_KINDS = frozenset({"python"})

@@ -10,6 +10,7 @@ import os
 
 from ..errors import UserError
 from .registry import GEN, INT, NAME, PATH, Arg, Option, choice, command
+from ..render.table import table
 from .result import Result, name_list
 
 DRAWING_OPTIONS = (
@@ -156,13 +157,11 @@ def _chain_lines(name: str, info: dict) -> list[str]:
             paths.append(_follow(paths[-1], step["via"]))
         else:
             paths.append(_follow(prev["name"], step["via"]))
-    width = max(len(p) for p in paths if p is not None)
+    shown = [(p, f"{s['kind']} {s['name']}") for p, s in zip(paths, steps) if p is not None]
+    aligned = iter(table(shown, indent="  "))  # one width for the columns, the elision line apart
     lines = [f"{name} is alive: reachable from {_holder(holder)}"]
     for p, s in zip(paths, steps):
-        if p is None:
-            lines.append(f"  … {s['elided']:,} more steps …")
-        else:
-            lines.append(f"  {p.ljust(width)}  {s['kind']} {s['name']}")
+        lines.append(f"  … {s['elided']:,} more steps …" if p is None else next(aligned))
     return lines
 
 

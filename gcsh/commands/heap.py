@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .collector import ALL, freed_data
-from .registry import ITEM, KIND, NAME, NEWNAME, Arg, Atom, Option, WORD, command
+from .registry import ITEM, KIND, NAME, NEWNAME, ROOT, Arg, Atom, Option, WORD, command
 from .result import NAME_LIMIT, Result, freed_line
 
 
@@ -62,7 +62,7 @@ def unlink(ctx, src, dst, all):
 
 
 @command("del", topic="heap", summary="drop root names; what reaches refcount 0 is freed at once",
-         args=(Arg("NAME", NAME, "names to drop", variadic=True),), options=(ALL,),
+         args=(Arg("NAME", ROOT, "names to drop", variadic=True),), options=(ALL,),
          examples=("del a", "del a b", "del r --all"),
          details="Like Python's del statement: the name stops referring to the object. An object whose "
                  "refcount falls to 0 is freed immediately, and so is everything only it held; an object "

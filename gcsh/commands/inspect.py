@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from ..errors import UserError
-from .registry import INT, NAME, Arg, command
+from ..render.table import table
+from .registry import INT, NAME, Arg, Option, command
 from .result import Result, pylist
+
+# How much `heap` and `objects` print before they summarise the rest (`--all` prints everything;
+# --json always has everything). A person reads this much; a pager shows it in the shell.
+ROW_LIMIT = 50
+ALL = Option("--all", "show every object, however many (the text stops at 50 otherwise)")
+
+
+def _more(shown: int, total: int, command: str) -> str:
+    return f"… and {total - shown:,} more ({command} --all shows them all; --json has them all)"
 
 
 @command("objects", topic="inspect", summary="the tracked objects, per generation, in list order",
          args=(Arg("GEN", INT, "a generation (0, 1, 2); -1 or none for all", optional=True),),
-         aliases=("get_objects",), gc_api="gc.get_objects", examples=("objects", "objects 0"),
-         details="The order is the order of the collector's own lists, which collections change.")
-def objects(ctx, gen):
+         options=(ALL,), aliases=("get_objects",), gc_api="gc.get_objects",
+         examples=("objects", "objects 0", "objects --all"),
+         details="The order is the order of the collector's own lists, which collections change. Past 50 "
+                 "objects the list is summarised; --all shows every one.")
+def objects(ctx, gen, all):
     names = ctx.backend.get_objects(gen)
-    return with_left_out(ctx, Result({"objects": names, "generation": gen}, [pylist(names)]))
+    text = pylist(names, None if all else ROW_LIMIT)
+    return with_left_out(ctx, Result({"objects": names, "generation": gen}, [text]))
 
 
 @command("referrers", topic="inspect", summary="tracked objects that directly reference NAME",
@@ -69,17 +81,23 @@ HEAP_COLUMNS = ("name", "type", "refcount", "generation", "flags")
 
 
 @command("heap", topic="inspect", summary="every object: name, type, refcount, generation, flags",
-         examples=("heap",))
-def heap(ctx):
+         options=(ALL,), examples=("heap", "heap --all"),
+         details="The type is the kind alloc made (list, object, finalizer, weakref...), as graph and alloc "
+                 "name it; --json also gives CPython's own type name. Past 50 objects the table is "
+                 "summarised; --all shows every one.")
+def heap(ctx, all):
     rows = ctx.backend.rows()
-    table = [HEAP_COLUMNS]
-    for r in rows:
+    if not rows:
+        return Result({"objects": rows}, ["(empty heap)"])
+    shown = rows if all else rows[:ROW_LIMIT]
+    cells = [HEAP_COLUMNS]
+    for r in shown:
         marks = [m for m, on in (("root", r.get("bound")), ("untracked", not r["tracked"]),
                                  ("finalized", r.get("finalized")), ("garbage", r.get("in_garbage")))
                  if on]
-        table.append((r["name"], r["type"], str(r["refcount"]), str(r["generation"]), ",".join(marks)))
-    widths = [max(len(row[i]) for row in table) for i in range(len(HEAP_COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
-    if not rows:
-        lines = ["(empty heap)"]
+        cells.append((r["name"], r.get("kind") or r["type"], str(r["refcount"]), str(r["generation"]),
+                      ",".join(marks)))
+    lines = table(cells)
+    if len(shown) < len(rows):
+        lines.append(_more(len(shown), len(rows), "heap"))
     return Result({"objects": rows}, lines)

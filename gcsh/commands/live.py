@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .registry import INT, NAME, Arg, ArgType, command
+from ..render.table import table
 from .result import Result, freed_line
 
 PYTHON = ArgType("python", lambda word: word.text, "a Python statement (the rest of the line)")
@@ -30,9 +31,8 @@ def py(ctx, statement):
 def _counts_lines(rows: list[dict], own: int, delta: bool) -> list[str]:
     if not rows:
         return ["(nothing)" if not delta else "(nothing grew)"]
-    width = max(len(r["type"]) for r in rows)
-    lines = [f"{r['type'].ljust(width)}  {r['count']:>8}" + (f"  {r['delta']:+d}" if delta else "")
-             for r in rows]
+    lines = table([(r["type"], str(r["count"])) + ((f"{r['delta']:+d}",) if delta else ()) for r in rows],
+                  right=(1, 2))
     return lines + ([f"(not shown: {own} of gcsh's own objects)"] if own else [])
 
 

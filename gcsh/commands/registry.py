@@ -1,203 +1,97 @@
 """The command registry: one declaration per command.
 
 Each command is declared once, with `@command(...)` above its handler, and the
-parser, `help`, argument errors, did-you-mean, the completer, the highlighter
-and the generated reference all read these declarations. Nothing here imports
-a backend or the REPL.
+parser, `help`, argument errors, did-you-mean, the completer, the highlighter,
+the shell completions, the man page and the generated reference all read these
+declarations. The modules that declare commands are imported when one of their
+words is first used (the static table in `commands.all` says which module holds
+which word), so running `count` imports the module of `count` only. Nothing
+here imports a backend or the REPL.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from dataclasses import dataclass, field
+import importlib
 from typing import Callable, Iterable
 
-from ..backends.sim.models import MODELS as PROFILES
 from ..errors import UserError
-from ..syntax import Word
 from ..values import BACKENDS, DEBUG_FLAGS, HANDLE_RE, NAME_RE, Atom  # noqa: F401  (re-exported for command modules)
-
-INT_RE = re.compile(r"[+-]?\d+\Z")
-
-# The kinds of object `alloc` makes; the text is shown by help and completion.
-KINDS = {
-    "list": "a list (tracked at creation)",
-    "dict": "a dict (tracked once it holds a container)",
-    "set": "a set (tracked at creation)",
-    "tuple": "a tuple of the given items (immutable)",
-    "object": "an instance of a plain class",
-    "finalizer": "an instance whose class has __del__",
-    "legacy": "an instance of a C type with tp_del (sim only)",
-    "int": "an int (not a GC object)",
-    "str": "a str (not a GC object)",
-}
-MODELS = {v: f"CPython {v}, checked against {m.checked}" for v, m in PROFILES.items()}
+from .all import MODULES, RAW_KINDS, WORDS
+from .argtypes import (BACKEND, COMMAND, FLAG, GEN, INT, INT_RE, ITEM, KIND, KINDS, MAX_DIGITS, MODEL,  # noqa: F401
+                       NAME, NEWNAME, ONOFF, PATH, ROOT, WORD, ArgType, choice, did_you_mean, model_choices, parse_flag)
 
 
-# ---------------------------------------------------------------- argument types
+def __getattr__(name: str):
+    if name == "MODELS":  # the simulator's versions, read when asked for (they live in the backend)
+        return model_choices()
+    raise AttributeError(name)
 
 
-@dataclass(frozen=True)
-class ArgType:
-    """How one word becomes a value; `kind` tells the completer what to offer."""
-
-    kind: str
-    parse: Callable[[Word], object]
-    describe: str
-    choices: dict[str, str] | None = None  # for completion: word -> description
-
-
-def _name(word: Word) -> str:
-    """An object's name or handle (`@7f3a`); what it refers to is the backend's to resolve."""
-    if word.quoted or not (NAME_RE.match(word.text) or HANDLE_RE.match(word.text)):
-        raise UserError(f"{word.text!r} is not a valid name", word.column)
-    return word.text
-
-
-MAX_DIGITS = 4300  # Python's own limit on converting decimal text to int
-
-
-def _to_int(text: str, column: int) -> int:
-    """int(TEXT) for a word that INT_RE matched, refusing more digits than Python converts."""
-    digits = len(text.lstrip("+-"))
-    if digits > MAX_DIGITS:
-        raise UserError(f"integer too long: {digits} digits (at most {MAX_DIGITS})", column)
-    return int(text)
-
-
-def _new_name(word: Word) -> str:
-    if word.quoted or not NAME_RE.match(word.text):
-        raise UserError(f"{word.text!r} is not a valid name", word.column)
-    return word.text
-
-
-def _int(word: Word) -> int:
-    if word.quoted or not INT_RE.match(word.text):
-        raise UserError(f"expected an integer, got {word.text!r}", word.column)
-    return _to_int(word.text, word.column)
-
-
-def _generation(word: Word) -> int:
-    # CPython's words for any generation outside 0..2, and for a non-integer one
-    if word.quoted or not INT_RE.match(word.text) or not 0 <= _to_int(word.text, word.column) <= 2:
-        raise UserError(f"invalid generation (expected 0, 1 or 2, got {word.text})", word.column)
-    return int(word.text)
-
-
-def _item(word: Word) -> object:
-    if word.quoted:
-        return Atom(word.text)
-    if INT_RE.match(word.text):
-        return Atom(_to_int(word.text, word.column))
-    return _name(word)
-
-
-def choice(choices: dict[str, str], what: str) -> "ArgType":
-    """An argument that is one word out of CHOICES (word -> description)."""
-    return ArgType("choice", _choice(choices, what), f"one of: {', '.join(choices)}", choices)
-
-
-def _choice(choices: dict[str, str], what: str) -> Callable[[Word], str]:
-    canonical = {word: word for word in choices}  # one string per choice, however often it is typed
-
-    def parse(word: Word) -> str:
-        if word.text in choices:
-            return canonical[word.text]
-        hint = did_you_mean(word.text, choices)
-        raise UserError(f"unknown {what} {word.text!r}{hint} (one of: {', '.join(choices)})", word.column)
-
-    return parse
-
-
-def parse_flag(word: Word) -> tuple[str, int]:
-    """`DEBUG_X`, `+DEBUG_X`, `-DEBUG_X`, `gc.DEBUG_X`, `A|B` or an integer: (sign, value)."""
-    text = word.text
-    sign = "="
-    if text.startswith(("+", "-")) and not INT_RE.match(text):  # (an empty word has no sign)
-        sign, text = text[0], text[1:]
-    if INT_RE.match(text):
-        value = _to_int(text, word.column)
-        if value < 0:
-            raise UserError(f"debug flags cannot be negative: {value}", word.column)
-        return sign, value
-    value = 0
-    for part in text.split("|"):
-        part = part.strip().removeprefix("gc.").upper()
-        if part not in DEBUG_FLAGS:
-            hint = did_you_mean(part, DEBUG_FLAGS)
-            raise UserError(f"unknown debug flag {part!r}{hint} (one of: {', '.join(DEBUG_FLAGS)})", word.column)
-        value |= DEBUG_FLAGS[part]
-    return sign, value
-
-
-def _path(word: Word) -> str:
-    if not word.text:
-        raise UserError("empty file name", word.column)
-    return word.text
-
-
-def _word(word: Word) -> str:
-    return word.text
-
-
-NAME = ArgType("name", _name, "the name of an object")
-NEWNAME = ArgType("newname", _new_name, "a new name")
-ITEM = ArgType("item", _item, "an object's name, an integer or a quoted string")
-INT = ArgType("int", _int, "an integer")
-GEN = ArgType("generation", _generation, "a generation: 0, 1 or 2")
-KIND = ArgType("kind", _choice(KINDS, "kind"), "an object kind", KINDS)
-FLAG = ArgType("flag", parse_flag, "a debug flag, optionally with + or -")
-PATH = ArgType("path", _path, "a file name")
-WORD = ArgType("word", _word, "a word")
-BACKEND = ArgType("backend", _choice(BACKENDS, "backend"), "a backend", BACKENDS)
-MODEL = ArgType("model", _choice(MODELS, "model"), "a CPython version", MODELS)
-ONOFF = choice({"on": "turn it on", "off": "turn it off"}, "choice")
-COMMAND = ArgType("command", _word, "a command name")
-
-
-@dataclass(frozen=True)
 class Arg:
-    name: str  # the metavar shown in usage, e.g. NAME
-    type: ArgType
-    help: str
-    optional: bool = False
-    variadic: bool = False  # takes every remaining word
-    default: object = None
+    """One positional argument of a command."""
 
-    @property
-    def key(self) -> str:
-        return self.name.lower()
+    __slots__ = ("name", "type", "help", "optional", "variadic", "default", "key")
+
+    def __init__(self, name: str, type: ArgType, help: str, optional: bool = False, variadic: bool = False,
+                 default: object = None):
+        self.name = name  # the metavar shown in usage, e.g. NAME
+        self.type = type
+        self.help = help
+        self.optional = optional
+        self.variadic = variadic  # takes every remaining word
+        self.default = default
+        self.key = name.lower()
+
+    def __repr__(self) -> str:
+        return f"Arg({self.name!r})"
 
 
-@dataclass(frozen=True)
 class Option:
-    name: str  # --name
-    help: str
-    type: ArgType | None = None  # None: a switch
-    short: str | None = None
-    metavar: str = "VALUE"
-    default: object = None
+    """One `--option` of a command: a switch (no type) or an option with a value."""
 
-    @property
-    def key(self) -> str:
-        return self.name.lstrip("-").replace("-", "_")
+    __slots__ = ("name", "help", "type", "short", "metavar", "default", "key")
+
+    def __init__(self, name: str, help: str, type: ArgType | None = None, short: str | None = None,
+                 metavar: str = "VALUE", default: object = None):
+        self.name = name  # --name
+        self.help = help
+        self.type = type  # None: a switch
+        self.short = short
+        self.metavar = metavar
+        self.default = default
+        self.key = name.lstrip("-").replace("-", "_")
+
+    def __repr__(self) -> str:
+        return f"Option({self.name!r})"
 
 
-@dataclass
 class Command:
-    name: str
-    summary: str
-    topic: str
-    handler: Callable
-    args: tuple[Arg, ...] = ()
-    options: tuple[Option, ...] = ()
-    aliases: tuple[str, ...] = ()
-    query_aliases: tuple[str, ...] = ()  # aliases that take no arguments (get_debug, get_count…)
-    examples: tuple[str, ...] = ()
-    details: str = ""
-    gc_api: str = ""
-    backends: tuple[str, ...] = ("sim", "live")
+    __slots__ = ("name", "summary", "topic", "handler", "args", "options", "aliases", "query_aliases",
+                 "examples", "details", "gc_api", "backends", "module", "defaults", "_by_flag", "fixed",
+                 "tail", "fast_defaults", "fewest", "most")
+
+    def __init__(self, name: str, summary: str, topic: str, handler: Callable, args: tuple = (),
+                 options: tuple = (), aliases: tuple = (), query_aliases: tuple = (), examples: tuple = (),
+                 details: str = "", gc_api: str = "", backends: tuple = tuple(BACKENDS)):
+        self.name, self.summary, self.topic, self.handler = name, summary, topic, handler
+        self.args, self.options = tuple(args), tuple(options)
+        self.aliases, self.query_aliases = tuple(aliases), tuple(query_aliases)  # query: no arguments
+        self.examples, self.details, self.gc_api = tuple(examples), details, gc_api
+        self.backends = tuple(backends)
+        self.module = getattr(handler, "__module__", "")
+        # what binding needs, worked out once: option defaults, options by flag, and for the fast
+        # path the positional arguments (key, text parser) before a variadic last one (`tail`)
+        self.defaults = {o.key: (False if o.type is None else o.default) for o in self.options}
+        self._by_flag = {flag: o for o in self.options for flag in (o.name, o.short) if flag}
+        variadic = bool(self.args) and self.args[-1].variadic
+        fixed = self.args[:-1] if variadic else self.args
+        self.fixed = tuple((a.key, a.type.fast) for a in fixed)
+        self.tail = (self.args[-1].key, self.args[-1].type.fast) if variadic else None
+        self.fast_defaults = {**self.defaults, **{a.key: a.default for a in fixed}}
+        self.fewest = sum(1 for a in self.args if not a.optional)
+        self.most = None if variadic else len(self.args)
+        if any(a.variadic for a in fixed):  # a variadic argument before the last: no fast path
+            self.fewest, self.most = 1 << 30, 0
 
     @property
     def usage(self) -> str:
@@ -211,11 +105,16 @@ class Command:
             parts.append(f"[{flag}]" if opt.type is None else f"[{flag} {opt.metavar}]")
         return " ".join(parts)
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word that names this command."""
+        return (self.name, *self.aliases, *self.query_aliases)
+
     def option(self, text: str) -> Option | None:
-        for opt in self.options:
-            if text in (opt.name, opt.short):
-                return opt
-        return None
+        return self._by_flag.get(text)
+
+    def __repr__(self) -> str:
+        return f"Command({self.name!r})"
 
 
 TOPICS = {
@@ -229,62 +128,84 @@ TOPICS = {
 
 REGISTRY: dict[str, Command] = {}
 ALIASES: dict[str, str] = {}
+_WORD_TO_COMMAND: dict[str, tuple[Command, bool]] = {}  # every word (gc. too) -> (command, query only)
+_loaded_all = False
 
 
 def command(name: str, *, summary: str, topic: str, args: Iterable[Arg] = (), options: Iterable[Option] = (),
             aliases: Iterable[str] = (), query_aliases: Iterable[str] = (), examples: Iterable[str] = (),
-            details: str = "", gc_api: str = "", backends: Iterable[str] = ("sim", "live")):
+            details: str = "", gc_api: str = "", backends: Iterable[str] = tuple(BACKENDS)):
     """Declare a command; the decorated function is its handler `(ctx, **args) -> Result`."""
-    assert topic in TOPICS, topic
+    if topic not in TOPICS:
+        raise ValueError(f"{name}: unknown topic {topic!r}")
 
     def register(handler: Callable) -> Callable:
         cmd = Command(name, summary, topic, handler, tuple(args), tuple(options), tuple(aliases),
                       tuple(query_aliases), tuple(examples), details, gc_api, tuple(backends))
-        for word in (name, *cmd.aliases, *cmd.query_aliases):
-            assert word not in REGISTRY and word not in ALIASES, f"duplicate command word {word}"
+        for word in cmd.words:
+            if word in REGISTRY or word in ALIASES:
+                raise ValueError(f"duplicate command word {word}")
         REGISTRY[name] = cmd
         for alias in (*cmd.aliases, *cmd.query_aliases):
             ALIASES[alias] = name
+        for word in cmd.words:
+            query = word in cmd.query_aliases
+            _WORD_TO_COMMAND[word] = _WORD_TO_COMMAND["gc." + word] = (cmd, query)
         return handler
 
     return register
 
 
+def load_all() -> None:
+    """Import every module that declares commands (for help, completion, docs)."""
+    global _loaded_all
+    if not _loaded_all:
+        for module in MODULES:
+            importlib.import_module(f"{__package__}.{module}")
+        _loaded_all = True
+
+
+_ORDER = {module: i for i, module in enumerate(MODULES)}
+
+
 def all_commands() -> list[Command]:
-    _load()
-    return list(REGISTRY.values())
+    """Every command, in the table's order of modules (whatever order they were loaded in)."""
+    load_all()
+    ranked = sorted(enumerate(REGISTRY.values()),
+                    key=lambda p: (_ORDER.get(p[1].module.rpartition(".")[2], len(_ORDER)), p[0]))
+    return [c for _, c in ranked]
 
 
 def command_words() -> dict[str, str]:
     """Every word that starts a command (names and aliases) with what it does."""
-    _load()
-    words = {c.name: c.summary for c in REGISTRY.values()}
+    words = {c.name: c.summary for c in all_commands()}
     for alias, target in ALIASES.items():
         words[alias] = f"= {target}: {REGISTRY[target].summary}"
     return words
 
 
+def find(word: str) -> tuple[Command, bool] | None:
+    """The command a word names and whether it was a query alias (no arguments); None if none."""
+    found = _WORD_TO_COMMAND.get(word)
+    if found is None:
+        module = WORDS.get(word.removeprefix("gc."))
+        if module is None:
+            return None
+        importlib.import_module(f"{__package__}.{module}")
+        found = _WORD_TO_COMMAND.get(word)
+    return found
+
+
 def lookup(word: str, column: int = 1) -> tuple[Command, bool]:
     """The command a word names, and whether it was a query alias (no arguments)."""
-    _load()
-    key = word.removeprefix("gc.")
-    if key in REGISTRY:
-        return REGISTRY[key], False
-    if key in ALIASES:
-        cmd = REGISTRY[ALIASES[key]]
-        return cmd, key in cmd.query_aliases
-    hint = did_you_mean(key, command_words())
-    raise UserError(f"unknown command {word!r}{hint}; type 'help' for the list", column)
+    found = _WORD_TO_COMMAND.get(word) or find(word)
+    if found is None:
+        hint = did_you_mean(word.removeprefix("gc."), WORDS)
+        raise UserError(f"unknown command {word!r}{hint}; type 'help' for the list", column)
+    return found
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if not close and len(word) >= 2:
-        close = sorted(c for c in choices if c.startswith(word))[:1]
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _load() -> None:
-    """Import the modules that declare commands (once; importing one of them directly
-    fills REGISTRY only in part, so its being non-empty proves nothing)."""
-    from . import all as _  # noqa: F401  (a no-op after the first time)
+__all__ = ["Arg", "ArgType", "Atom", "Command", "Option", "TOPICS", "REGISTRY", "ALIASES", "RAW_KINDS", "command",
+           "all_commands", "command_words", "find", "lookup", "load_all", "did_you_mean", "choice", "parse_flag",
+           "BACKEND", "COMMAND", "FLAG", "GEN", "INT", "ITEM", "KIND", "KINDS", "MODEL", "NAME", "NEWNAME",
+           "ONOFF", "PATH", "ROOT", "WORD", "DEBUG_FLAGS", "BACKENDS", "NAME_RE", "HANDLE_RE", "INT_RE", "MAX_DIGITS"]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
-
-@dataclass
 class Result:
-    data: dict = field(default_factory=dict)  # the JSON "result" object
-    text: list[str] = field(default_factory=list)  # the text rendering, one entry per line
+    __slots__ = ("data", "text")
+
+    def __init__(self, data: dict | None = None, text: list[str] | None = None):
+        self.data = {} if data is None else data  # the JSON "result" object
+        self.text = [] if text is None else text  # the text rendering, one entry per line
+
+    def __eq__(self, other) -> bool:
+        return type(other) is Result and (self.data, self.text) == (other.data, other.text)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Result({self.data!r}, {self.text!r})"
 
     def add(self, line: str) -> "Result":
         self.text.append(line)

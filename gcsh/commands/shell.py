@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from ..color import paint
+from ..color import is_terminal, paint
+from ..render.table import pad, table, width
 from ..errors import UserError
-from .registry import BACKEND, COMMAND, MODEL, PATH, TOPICS, Arg, all_commands, command, lookup
+from .registry import BACKEND, COMMAND, INT, MODEL, PATH, TOPICS, Arg, all_commands, command, lookup
 from .result import Result
 
 
@@ -49,6 +50,34 @@ def help_(ctx, command):
     return Result({"command": cmd.name, "usage": cmd.usage}, command_help_lines(cmd, color))
 
 
+@command("clear", topic="shell", summary="clear the screen", examples=("clear",),
+         details="On a terminal the screen is cleared and the prompt comes back at the top; elsewhere "
+                 "(a file, a pipe) it does nothing.")
+def clear(ctx):
+    out = ctx.session.stdout
+    if not ctx.session.json_mode and is_terminal(out):
+        out.write("\x1b[H\x1b[2J\x1b[3J")
+    return Result({}, [])
+
+
+@command("history", topic="shell", summary="the lines typed in the interactive shell, numbered",
+         args=(Arg("N", INT, "how many of the newest lines (default 20)", optional=True, default=20),),
+         examples=("history", "history 100"),
+         details="The history is the shell's own (also searched with Ctrl-R and kept between sessions in "
+                 "the history file); in a script there is none.")
+def history(ctx, n):
+    lines = ctx.session.history_lines() if ctx.session.history_lines is not None else None
+    if lines is None:
+        raise UserError("history: there is none outside the interactive shell")
+    if n < 0:
+        raise UserError(f"history: N must be 0 or more, not {n}")
+    first = max(len(lines) - n, 0)
+    shown = lines[first:]
+    numbers = [str(i) for i in range(first + 1, len(lines) + 1)]
+    return Result({"history": shown, "first": first + 1},
+                  table([(num, line.replace("\n", " ")) for num, line in zip(numbers, shown)], right=(0,), indent=" "))
+
+
 @command("quit", topic="shell", summary="leave gcsh", aliases=("exit",), examples=("quit",))
 def quit_(ctx):
     ctx.session.quit_requested = True
@@ -61,7 +90,7 @@ HELP_WIDTH = 78  # details are wrapped to this width
 def overview_lines(color: bool = False) -> list[str]:
     """The commands by topic, one row each: name, what it does, the gc API it shows."""
     commands = all_commands()
-    width = max(len(c.name) for c in commands)
+    columns = max(width(c.name) for c in commands)  # one width for every topic's names
     lines = []
     for topic, title in TOPICS.items():
         members = [c for c in commands if c.topic == topic]
@@ -70,7 +99,7 @@ def overview_lines(color: bool = False) -> list[str]:
         lines.append(paint(f"{title}:", "heading", color))
         for c in members:
             api = "  " + paint(f"[{c.gc_api}]", "dim", color) if c.gc_api else ""
-            lines.append(f"  {paint(c.name.ljust(width), 'command', color)}  {c.summary}{api}")
+            lines.append(f"  {paint(pad(c.name, columns), 'command', color)}  {c.summary}{api}")
         lines.append("")
     lines.append(f"Type {paint('help COMMAND', 'command', color)} for its arguments and examples.")
     return lines
@@ -89,9 +118,9 @@ def command_help_lines(cmd, color: bool = False) -> list[str]:
     rows += [((o.short + ", " if o.short else "") + o.name + (f" {o.metavar}" if o.type else ""), "option", o.help)
              for o in cmd.options]
     if rows:
-        width = max(14, *(len(term) + 1 for term, _, _ in rows))
+        columns = max(14, *(width(term) + 1 for term, _, _ in rows))
         lines += ["", heading("arguments:")]
-        lines += [f"  {paint(term.ljust(width), style, color)} {text}" for term, style, text in rows]
+        lines += [f"  {paint(pad(term, columns), style, color)} {text}" for term, style, text in rows]
     words = [*cmd.aliases, *cmd.query_aliases]
     if words:
         lines += ["", f"{heading('also:')} " + ", ".join(words)]

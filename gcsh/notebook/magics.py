@@ -57,13 +57,13 @@ class NotebookSession(Session):
             self.backends["live"] = LiveBackend(self.emit, self.shell.user_ns)
         super().switch_backend(name)
 
-    def execute(self, statement, source: str) -> bool:
+    def execute(self, statement, source: str, line: str | None = None) -> bool:
         if self._depth == 0:  # what was asked for, so that `show` can draw it (a `source`d file's commands print)
             try:
                 self._invocation = parse_statement(statement)
             except UserError:
                 self._invocation = None
-        return super().execute(statement, source)
+        return super().execute(statement, source, line)
 
     def show(self, name: str, result, automatic, events) -> None:
         shown = None

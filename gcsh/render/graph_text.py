@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..backends.view import HeapView, Node
 from .labels import LABEL_LIMIT, NAME_LIMIT, SUMMARY_LIMIT, generation_order, generation_title, printable
+from .table import pad, width
 
 MARK_WORDS = {
     "unreachable": "unreachable in the last collection",
@@ -44,9 +45,9 @@ def text_lines(view: HeapView) -> list[str]:
         members = sections[generation]
         lines.append(generation_title(generation) if generation != "more" else "not drawn")
         rows = [_row(n) for n in members]
-        widths = [max(len(r[i]) for r in rows) for i in range(2)]
+        widths = [max(width(r[i]) for r in rows) for i in range(2)]
         for n, row in zip(members, rows):
-            lines.append(f"  {row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}".rstrip())
+            lines.append(f"  {pad(row[0], widths[0])}  {pad(row[1], widths[1])}  {row[2]}".rstrip())
             indent = " " * (widths[0] + 5)
             for e in out[n.id]:
                 arrow = "~>" if e.weak else "->"

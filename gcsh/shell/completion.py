@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..commands.registry import DEBUG_FLAGS, ArgType, command_words
-from ..lexer import Piece, bind, find_command, scan, statements
+from ..commands.parser import bind as bind_words
+from ..commands.registry import find as find_command
+from ..syntax import Piece, scan, statements
+
+
+def bind(command, query_only: bool, pieces: list[Piece]):
+    return bind_words(command, query_only, [(p.value, p.kind != "word") for p in pieces])
 
 GENERATIONS = {
     "0": "the youngest generation",
@@ -33,10 +39,14 @@ class Candidate:
     display: str | None = None  # what the menu shows, if not `text`
 
 
-def complete(text: str, names: Iterable[str] = (), cwd: str | None = None) -> list[Candidate]:
+def complete(text: str, names: Iterable[str] = (), cwd: str | None = None,
+             roots: Iterable[str] | None = None) -> list[Candidate]:
     """The candidates for the word that ends TEXT (the text before the cursor), in menu order.
 
-    NAMES are the current heap's object names; CWD is where file names are looked up.
+    NAMES are the current heap's object names and ROOTS those bound to a root name (what
+    `del` takes; default: NAMES); CWD is where file names are looked up. Object names match
+    fuzzily, as in pgcli: those that start with the typed text first, then those that hold
+    its letters in order (`del rt` offers `root`); command words and choices by prefix.
     """
     line = text.rsplit("\n", 1)[-1]
     pieces = scan(line)
@@ -54,6 +64,8 @@ def complete(text: str, names: Iterable[str] = (), cwd: str | None = None) -> li
     command, query_only = found
     given = done[1:]
     *bound, slot = bind(command, query_only, [*given, Piece(len(line), "word", partial or "x")])
+    if roots is not None:
+        names = _Names(names, roots)
     if slot.role == "value":
         return _values(slot.option.type, partial, names, cwd, slot.option.metavar, slot.option.help)
     if "=" in partial and partial.startswith("-"):  # --option=value
@@ -100,10 +112,10 @@ def _values(arg_type: ArgType, partial: str, names: Iterable[str], cwd: str | No
             taken: set[str] = frozenset()) -> list[Candidate]:
     """Candidates for one word of type ARG_TYPE; LABEL and HELP_ describe the slot."""
     kind = arg_type.kind
-    if kind in ("name", "item"):
+    if kind in ("name", "item", "root"):
         meta = f"{label}: {help_}"
-        return [Candidate(n, len(partial), meta) for n in sorted(names, key=_natural) if
-                n.startswith(partial) and n not in taken]
+        pool = names.roots if kind == "root" and isinstance(names, _Names) else names
+        return [Candidate(n, len(partial), meta) for n in fuzzy(partial, pool) if n not in taken]
     if arg_type.choices:
         pairs = arg_type.choices.items()
     elif kind == "generation":
@@ -146,6 +158,51 @@ def _paths(partial: str, cwd: str | None) -> list[Candidate]:
         out.append(Candidate(folder + entry.name + ("/" if is_dir else ""), len(partial),
                              "directory" if is_dir else "file", entry.name + ("/" if is_dir else "")))
     return out
+
+
+class _Names(list):
+    """The heap's names, with the root names beside them."""
+
+    def __init__(self, names: Iterable[str], roots: Iterable[str]):
+        super().__init__(names)
+        self._roots = roots  # read only when an argument takes root names
+
+    @property
+    def roots(self) -> list[str]:
+        return list(self._roots)
+
+
+def fuzzy(partial: str, names: Iterable[str]) -> list[str]:
+    """NAMES that start with PARTIAL (natural order), then those that hold its characters in
+    order, the tightest match first."""
+    prefix, loose = [], []
+    for name in names:
+        if name.startswith(partial):
+            prefix.append(name)
+        elif partial:
+            span = _span(partial, name)
+            if span is not None:
+                loose.append((span, name))
+    loose.sort(key=lambda p: (p[0], _natural(p[1])))
+    return sorted(prefix, key=_natural) + [name for _, name in loose]
+
+
+def _span(partial: str, name: str) -> tuple[int, int] | None:
+    """(length of the stretch of NAME that holds PARTIAL's characters in order, where it
+    starts), or None; case is ignored."""
+    low, name_low = partial.lower(), name.lower()
+    best = None
+    start = name_low.find(low[0])
+    while start >= 0:
+        at = start
+        for ch in low[1:]:
+            at = name_low.find(ch, at + 1)
+            if at < 0:
+                return best
+        candidate = (at - start + 1, start)
+        best = candidate if best is None or candidate < best else best
+        start = name_low.find(low[0], start + 1)
+    return best
 
 
 def _natural(name: str) -> list:

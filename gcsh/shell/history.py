@@ -2,9 +2,11 @@
 
 The file lives in the user's state directory (platformdirs: e.g.
 ~/.local/state/gcsh/history on Linux); `GCSH_HISTFILE` names another file, and an
-empty `GCSH_HISTFILE` keeps history in memory only. The file keeps the newest
-`MAX_ENTRIES` entries: prompt_toolkit's FileHistory only ever appends, so it is
-trimmed when loaded (in prompt_toolkit's loader thread, off the first prompt's path).
+empty `GCSH_HISTFILE` keeps history in memory only. It is readable by its owner only
+(0600: a `py` line can hold a password), and an existing file is made so. The file keeps
+the newest `MAX_ENTRIES` entries (`history_size` in the config file): prompt_toolkit's
+FileHistory only ever appends, so it is trimmed when loaded (in prompt_toolkit's loader
+thread, off the first prompt's path), through gcsh's one atomic writer.
 """
 
 from __future__ import annotations
@@ -51,28 +53,25 @@ class BoundedFileHistory(FileHistory):
 
     def _rewrite(self, oldest_first: Iterable[str]) -> None:
         """Replace the file, in FileHistory's format, in one step (a crash leaves the old file)."""
-        temporary = f"{self.filename}.{os.getpid()}.tmp"
+        from ..errors import UserError
+        from ..fileio import write_atomically
+        text = "".join("\n" + "".join(f"+{line}\n" for line in entry.split("\n")) for entry in oldest_first)
         try:
-            with open(temporary, "w", encoding="utf-8") as f:
-                for entry in oldest_first:
-                    f.write("\n" + "".join(f"+{line}\n" for line in entry.split("\n")))
-            os.replace(temporary, self.filename)
-        except OSError:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+            write_atomically(self.filename, text.encode("utf-8"))  # keeps the file's mode (0600)
+        except UserError:  # a full disk: the untrimmed file stays
+            pass
 
 
-def make_history(env: Mapping[str, str]) -> tuple[History, str | None]:
+def make_history(env: Mapping[str, str], limit: int = MAX_ENTRIES) -> tuple[History, str | None]:
     """The history for a session, and a warning to show if it cannot be saved."""
     path = history_path(env)
-    if path is None:
+    if path is None or limit == 0:
         return InMemoryHistory(), None
     try:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, "a", encoding="utf-8"):
-            pass
+        os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        if os.stat(path).st_mode & 0o077:  # made by an older gcsh, or by hand: others may read it
+            os.chmod(path, 0o600)
     except OSError as e:
         return InMemoryHistory(), f"history will not be saved: {path}: {e.strerror}"
-    return ThreadedHistory(BoundedFileHistory(path)), None
+    return ThreadedHistory(BoundedFileHistory(path, limit)), None

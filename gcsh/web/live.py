@@ -52,7 +52,7 @@ class Drawing:
 
     def event(self) -> dict:
         from ..shell.toolbar import toolbar_fragments
-        return {**self.state(), "svg": self.svg, "toolbar": toolbar_fragments(self.status)}
+        return {**self.state(), "svg": self.svg, "toolbar": toolbar_fragments(self.status, columns=1000)}  # a page has room: in full
 
 
 @dataclass
@@ -92,6 +92,7 @@ class Viewer:
         for t in self._threads:
             t.start()
         session.observers.append(self.observe)  # (the runner calls it after `view`: the first picture)
+        session.closers.append(self.stop)  # the session closes: so does its page, at once
         _VIEWERS[session] = self
         # when gcsh's process ends (atexit), or the session is gone (an embedding program goes on)
         self._finalizer = weakref.finalize(session, self.stop)
@@ -232,6 +233,8 @@ class Viewer:
         if session is not None:
             if self.observe in session.observers:
                 session.observers.remove(self.observe)
+            if self.stop in session.closers:
+                session.closers.remove(self.stop)
             if _VIEWERS.get(session) is self:
                 del _VIEWERS[session]
         self.server.stop()  # nothing listens from here on

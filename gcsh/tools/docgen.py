@@ -1,21 +1,21 @@
 """Text generated from the command registry and the command line's parser, never written by hand:
 README's command table, the command reference page and the options of the command-line page.
 
-    python -m gcsh.docgen [README.md]   rewrite all three (the docs/ beside that README)
+    python -m gcsh.tools.docgen [README.md]   rewrite all three (the docs/ beside that README)
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
-from .commands.registry import TOPICS, all_commands
+from ..commands.registry import TOPICS, all_commands
+from ..values import BACKENDS
 
 REFERENCE_PAGE = Path("docs/reference/commands.md")
 COMMAND_LINE_PAGE = Path("docs/command-line.md")
-GENERATED = ("<!-- Generated from gcsh's command registry by `python -m gcsh.docgen`; "
+GENERATED = ("<!-- Generated from gcsh's command registry by `python -m gcsh.tools.docgen`; "
              "edit the @command declarations in gcsh/commands/, not this page. -->")
 
 
@@ -76,7 +76,7 @@ def _command_section(c) -> list[str]:
         facts.append("also: " + ", ".join(f"`{w}`" for w in (*c.aliases, *c.query_aliases)))
     if c.gc_api:
         facts.append("gc API: " + ", ".join(f"`{api.strip()}`" for api in c.gc_api.split(",")))
-    if tuple(c.backends) != ("sim", "live"):
+    if tuple(c.backends) != tuple(BACKENDS):
         facts.append(f"backend: {' and '.join(c.backends)} only")
     if facts:
         out += [""] + [f"{fact}  " if i < len(facts) - 1 else fact for i, fact in enumerate(facts)]
@@ -90,21 +90,17 @@ def _anchor(title: str) -> str:
 
 
 def command_line_options() -> str:
-    """The usage line and a table of the options, from the parser `gcsh` itself uses."""
-    from .cli import build_parser
-    parser = build_parser()
-    parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100)  # not the terminal's
-    rows = ["```", parser.format_usage().strip(), "```", "", "| option | meaning |", "|---|---|"]
-    for action in parser._actions:
-        if action.help == argparse.SUPPRESS:
-            continue
-        if action.option_strings:
-            value = "" if action.nargs == 0 else " " + (
-                "{" + ",".join(action.choices) + "}" if action.choices else (action.metavar or action.dest.upper()))
-            names = ", ".join(f"`{s}{value}`" for s in action.option_strings)
-        else:
-            names = f"`{action.metavar or action.dest}...`" if action.nargs in ("*", "+") else f"`{action.metavar}`"
-        rows.append(f"| {names} | {_cell(action.help or '')} |")
+    """The usage line and a table of the options, from the table `gcsh` itself parses with."""
+    from ..cli import OPTIONS, POSITIONAL, usage
+    rows = ["```", usage(), "```", "", "| option | meaning |", "|---|---|",
+            f"| `{POSITIONAL[0]}...` | {_cell(POSITIONAL[1])} |"]
+    for opt in OPTIONS:
+        value = ""
+        if opt.takes_value:
+            words = opt.choice_words()
+            value = " " + ("{" + ",".join(words) + "}" if words else opt.metavar)
+        names = ", ".join(f"`{flag}{value}`" for flag in opt.flags)
+        rows.append(f"| {names} | {_cell(opt.help)} |")
     return "\n".join(rows)
 
 

@@ -1,6 +1,6 @@
 """The notebooks under docs/: executed for real, checked, and published with the docs.
 
-    python -m gcsh.notebook.publish [--update]   check (exit 1 where a notebook drifted), or re-execute
+    python -m gcsh.tools.notebook_publish [--update]   check (exit 1 where a notebook drifted), or re-execute
                                                  and rewrite the outputs kept in the notebooks
 
 A notebook keeps its outputs, so that it reads well where it is shown as it is; the tests execute
@@ -58,7 +58,7 @@ def execute(path: Path):
 
 def shown(nb) -> list[list[tuple]]:
     """What each code cell shows, normalised: (kind, content) per output."""
-    from ..docpictures import svg_content
+    from .docpictures import svg_content
 
     def picture(svg: str) -> str:
         return repr(sorted(svg_content(svg).items()))
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             if cells:
                 status = 1
                 print(f"{path.relative_to(ROOT)}: code cells {cells} show something else now; "
-                      f"run: python -m gcsh.notebook.publish --update", file=sys.stderr)
+                      f"run: python -m gcsh.tools.notebook_publish --update", file=sys.stderr)
     return status
 
 

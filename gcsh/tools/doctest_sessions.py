@@ -1,7 +1,7 @@
 """The sessions in the documentation, run for real so that the docs cannot drift.
 
-    python -m gcsh.doctest_sessions [PAGE...]           check; show a diff and exit 1 where a page drifted
-    python -m gcsh.doctest_sessions --update [PAGE...]  rewrite outputs, generated pages and pictures
+    python -m gcsh.tools.doctest_sessions [PAGE...]           check; show a diff and exit 1 where a page drifted
+    python -m gcsh.tools.doctest_sessions --update [PAGE...]  rewrite outputs, generated pages and pictures
 
 A session is a fenced block of a Markdown page under docs/, in gcsh's session syntax:
 
@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 DEFAULT_OPTIONS = ["--model", "3.13"]
 NOT_OURS = {"reliability.md"}  # generated elsewhere; its blocks are not sessions to replay
@@ -193,9 +193,9 @@ def run_gcsh_session(options: list[str], blocks: list[list[str]], cwd: Path) -> 
         return _run_here(options, blocks)
 
 
-def _parse_options(options: list[str]) -> argparse.Namespace:
-    from .cli import build_parser
-    args = build_parser().parse_args(options)
+def _parse_options(options: list[str]):
+    from ..cli import parse_args
+    args = parse_args(options)
     if args.commands is not None or args.echo or args.keep_going:
         raise ValueError(f"session options take no -c, --echo or --keep-going: {' '.join(options)}")
     return args
@@ -210,13 +210,13 @@ def run_gcsh_file(options: list[str], cwd: Path) -> str:
 
 
 def _run_here(options: list[str], blocks: list[list[str]]) -> list[str]:
-    from .runner import Session
+    from ..runner import Session
     args = _parse_options(options)
     out = io.StringIO()  # stdout and stderr together, in the order they were written
     session = Session(out, out, echo=True, keep_going=True, model=args.model, json_mode=args.json)
     transcripts, number = [], 0
     try:
-        if args.backend != "sim":
+        if args.backend not in (None, "sim"):
             session.switch_backend(args.backend)
         for commands in blocks:
             start = out.tell()
@@ -231,7 +231,7 @@ def _run_here(options: list[str], blocks: list[list[str]]) -> list[str]:
 
 def _run_in_worker(options: list[str], blocks: list[list[str]], cwd: Path) -> list[str]:
     request = json.dumps({"options": options, "blocks": blocks})
-    p = subprocess.run([sys.executable, "-m", "gcsh.doctest_sessions", "--worker"], input=request, cwd=cwd,
+    p = subprocess.run([sys.executable, "-m", "gcsh.tools.doctest_sessions", "--worker"], input=request, cwd=cwd,
                        capture_output=True, text=True, timeout=300, env=_environment())
     if p.returncode != 0:
         raise RuntimeError(f"session worker failed ({p.returncode}):\n{p.stderr}")
@@ -381,7 +381,7 @@ def update_generated() -> list[Path]:
     changed = [ROOT / "README.md"] if docgen.update_readme(ROOT / "README.md") else []
     changed += docgen.update_docs(ROOT)
     changed += docshots.update(ROOT)  # README's first screen
-    from .notebook import publish
+    from . import notebook_publish as publish
     changed += [path for path in publish.notebooks(ROOT) if publish.update(path)]
     if docexamples.update_page(ROOT):
         changed.append(ROOT / docexamples.PAGE)
@@ -389,7 +389,7 @@ def update_generated() -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gcsh.doctest_sessions", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m gcsh.tools.doctest_sessions", description=__doc__.split("\n")[0])
     parser.add_argument("pages", nargs="*", help="Markdown pages (default: every page under docs/)")
     parser.add_argument("--update", action="store_true",
                         help="rewrite what drifted, and regenerate the generated pages and pictures")
@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             drifted += 1
             print(f"updated {_shown(page)}:{drift.line}" if args.update else drift)
     if drifted and not args.update:
-        print(f"{drifted} block(s) drifted; run: python -m gcsh.doctest_sessions --update", file=sys.stderr)
+        print(f"{drifted} block(s) drifted; run: python -m gcsh.tools.doctest_sessions --update", file=sys.stderr)
         return 1
     return 0
 

@@ -3,7 +3,7 @@
 Each example file starts with a comment: its first line is the title, the rest a description. The page
 shows each file as it is and, under a `<!-- gcsh: examples/NAME.gcsh -->` directive, what
 `gcsh --echo examples/NAME.gcsh` prints; those outputs are filled in and checked like every other session
-(gcsh.doctest_sessions), and carried over here when the page is generated again.
+(gcsh.tools.doctest_sessions), and carried over here when the page is generated again.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 PAGE = Path("docs/examples.md")
-HEADER = """<!-- Generated from examples/*.gcsh by `python -m gcsh.doctest_sessions --update`; edit the example files. -->
+HEADER = """<!-- Generated from examples/*.gcsh by `python -m gcsh.tools.doctest_sessions --update`; edit the example files. -->
 
 # Examples
 

@@ -1,13 +1,13 @@
 """The pictures on README's first screen, made by gcsh itself so that they cannot go stale.
 
-    python -m gcsh.docshots [--check]   rewrite docs/images/readme/ (or say which picture drifted)
+    python -m gcsh.tools.docshots [--check]   rewrite docs/images/readme/ (or say which picture drifted)
 
 - collection.svg: one frame of `collect 0 --frames` (move_unreachable: gc_refs, what survives and
   what is unreachable), drawn by Graphviz from the simulator;
 - shell.svg: the interactive shell in a real terminal (tmux, 100 x 20): a few commands, the
   completion menu open on `collect 0 --`, and the toolbar, captured with its colours.
 
-`python -m gcsh.doctest_sessions --update` runs this too; the tests check both pictures.
+`python -m gcsh.tools.doctest_sessions --update` runs this too; the tests check both pictures.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PICTURES = Path("docs/images/readme")
 MODEL = "3.13"
 FRAME_SETUP = "alloc root; alloc a; link root a; alloc c; alloc d; link c d; link d c; del a c d"
@@ -37,10 +37,10 @@ TIMEOUT = 20.0
 
 def collection_frame(path: Path) -> None:
     """Draw FRAME of a collection of generation 0 of FRAME_SETUP's heap into PATH (.svg)."""
-    from .render.files import write_picture
-    from .render.frames import phase_views, shared_order
-    from .render.summarise import PICTURE_NODES, summarise
-    from .runner import Session
+    from ..render.files import write_picture
+    from ..render.frames import phase_views, shared_order
+    from ..render.summarise import PICTURE_NODES, summarise
+    from ..runner import Session
 
     session = Session(io.StringIO(), io.StringIO(), model=MODEL)
     assert session.run_text(FRAME_SETUP), "the setup of the README's frame failed"
@@ -107,8 +107,8 @@ def _steady(capture) -> str:
 
 
 def shell_picture(path: Path) -> None:
-    from .fileio import write_atomically
-    from .render.terminal_svg import screen_svg
+    from ..fileio import write_atomically
+    from ..render.terminal_svg import screen_svg
 
     svg = screen_svg(shell_screen(), COLUMNS, ROWS, "gcsh — the interactive shell")
     write_atomically(str(path), svg.encode("utf-8"))
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         names = drifted()
         for name in names:
-            print(f"{PICTURES / name} drifted; run: python -m gcsh.docshots", file=sys.stderr)
+            print(f"{PICTURES / name} drifted; run: python -m gcsh.tools.docshots", file=sys.stderr)
         return 1 if names else 0
     for path in update():
         print(f"updated {path.relative_to(ROOT)}")
