@@ -104,6 +104,11 @@ def trial_collect(backend, generation: int, unbind=()) -> tuple:
         if generation is not None:
             report = collector.collect(heap, generation, trace)
         ran = [event[1] for event in heap.events if event[0] == "D"]
+    # objects the trial made on the way (a weakref callbacks' tuple) are gone with it
+    existed = len(heap.kind)
+    freed_by_del = [op for op in freed_by_del if op < existed]
+    if report is not None:
+        report.freed = [op for op in report.freed if op < existed]
     return freed_by_del, report, trace, ran
 
 
