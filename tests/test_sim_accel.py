@@ -16,7 +16,7 @@ import tempfile
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from gcsh import fuzzing
+from gcsh.tools import fuzzing
 from gcsh.backends.sim.kernel import accel
 from heapcheck import MODELS, session, snapshot
 
