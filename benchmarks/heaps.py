@@ -1,11 +1,11 @@
 """The benchmark heaps: built in gcsh with bulk commands, and mirrored in CPython as real lists.
 
-The four shapes of the research anchors (docs: perf-anchors), all N objects in generation 0:
+The four shapes of the request (all N objects in generation 0, automatic collection off):
 
-* reach     a root list holds all N lists, each references one random list (N + 1 objects)
-* cyc4      N/4 unreachable 4-cycles
-* ring      one unreachable cycle through all N lists
-* ring_live the same ring, with one external reference to its first list
+* ring     one garbage cycle through all N lists (`ring r N; del r`)
+* chain    a reachable chain of N lists, bound at its head (`chain c N`)
+* random   a root list holding N lists, each referencing one random list (N + 1 objects)
+* pairs    N/2 garbage 2-cycles (`rings k N/2 2; del k`)
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ import io
 
 from gcsh.runner import Session
 
-SHAPES = ("reach", "cyc4", "ring", "ring_live")
+SHAPES = ("ring", "chain", "random", "pairs")
 SEED = 1
 
 
 def commands(shape: str, n: int) -> str:
     """The gcsh commands that build SHAPE with N nodes (automatic collection off)."""
     build = {
-        "reach": f"random g {n} --edges {n} --seed {SEED}",
-        "cyc4": f"rings k {n // 4} 4; del k",
         "ring": f"ring r {n}; del r",
-        "ring_live": f"ring r {n}",
+        "chain": f"chain c {n}",
+        "random": f"random g {n} --edges {n} --seed {SEED}",
+        "pairs": f"rings k {n // 2} 2; del k",
     }[shape]
     return f"disable; {build}"
 
@@ -43,12 +43,12 @@ def mirror(heap) -> tuple[list, list]:
     their external references (as many as each object's refcount minus its references from
     the others). Call with the host collector disabled and everything else frozen; the
     external-reference holder must be made (and frozen) before the lists."""
-    young = list(heap.generations[0])
+    young = list(heap.objects(0))
     index = {op: i for i, op in enumerate(young)}
     nodes = [[] for _ in young]
     inner = [0] * len(young)
     for i, op in enumerate(young):
-        items = [index[t] for t in heap.refs[op] or () if type(t) is int and t in index]
+        items = [index[t] for t in heap.rows_of(op) if t in index]
         for t in items:
             inner[t] += 1
         nodes[i].extend(map(nodes.__getitem__, items))

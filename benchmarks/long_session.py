@@ -84,8 +84,10 @@ def heap_bytes(heap) -> int:
         elif isinstance(obj, dict):
             todo.extend(obj.keys())
             todo.extend(obj.values())
-        elif hasattr(obj, "__dict__"):  # a literal item (Atom): its fields, not its class
+        elif hasattr(obj, "__dict__"):  # the heap's parts (names, journal): their fields, not their class
             todo.extend(vars(obj).values())
+        elif hasattr(type(obj), "__slots__") and not isinstance(obj, type):  # literals, journal records
+            todo.extend(getattr(obj, slot) for slot in type(obj).__slots__ if hasattr(obj, slot))
     return total
 
 
@@ -103,8 +105,8 @@ def measure(n: int, model: str, every: int) -> dict:
             batch = []
             heap = session.sim.heap
             samples.append({"commands": done, "seconds": round(time.perf_counter() - started, 2),
-                            "rss": rss_bytes(), "heap_bytes": heap_bytes(heap), "ids": len(heap.kind),
-                            "live": len(heap.by_name)})
+                            "rss": rss_bytes(), "heap_bytes": heap_bytes(heap), "ids": heap.size(),
+                            "live": len(heap)})
     first, last = samples[min(1, len(samples) - 1)], samples[-1]  # after the first sample: warmed up
     rss_growth = last["rss"] - first["rss"]
     heap_growth = last["heap_bytes"] - first["heap_bytes"]

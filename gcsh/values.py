@@ -48,3 +48,16 @@ class Atom:
 
     def __str__(self) -> str:
         return repr(self.value)
+
+
+# How many names a list shows before it summarises the rest ("… and 999,990 more"); `--all` shows all.
+NAME_LIMIT = 10
+
+
+def name_list(names, limit: int | None = NAME_LIMIT) -> str:
+    """NAMES (any sequence with len() and slicing) joined by commas: the first LIMIT of them,
+    then how many more (LIMIT None: all). The cost is LIMIT names, however long the list."""
+    total = len(names)
+    if limit is None or total <= limit:
+        return ", ".join(names[:total])
+    return ", ".join(names[:limit]) + f", … and {total - limit:,} more"

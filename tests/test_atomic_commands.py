@@ -36,6 +36,7 @@ FAILING = [
     "graph nobody", "export out.xyz", "export . l", "why nobody", "whatif del nobody", "sccs extra",
     "quit now", "nonsense", "count 1", "get_count 1", "heap x", "disable 1", "isenabled x", "stats x",
     "unfreeze x", "freezecount x", "reset x", "view nope", "view --port 70000", "view --port x",
+    "undo 0", "undo x", "redo", "redo -1",
     "clear now", "history x",
 ]
 

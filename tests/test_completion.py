@@ -85,7 +85,7 @@ def test_backends_models_choices_and_command_names():
     assert texts("backend ") == ["sim", "live"]
     assert texts("model ") == list(MODELS)
     assert texts("callbacks o") == ["on", "off"]
-    assert texts("garbage ") == ["clear"]
+    assert texts("garbage ") == ["clear", "--all"]
     assert texts("help co") == ["collect", "count"]
 
 

@@ -19,7 +19,7 @@ def run(session, model, text):
 
 
 def counts(s):
-    return s.sim.heap.count
+    return s.sim.get_count()
 
 
 # ---------------------------------------------------------------- free lists and count0
@@ -29,32 +29,32 @@ def counts(s):
 def test_a_freed_list_goes_to_the_free_list_and_count0_does_not_go_down(session, model):
     s = run(session, model, "disable; collect; alloc a list; alloc b set; del a b")
     assert counts(s)[0] == 1  # the set went back through PyObject_GC_Del, the list to its free list
-    assert s.sim.heap.free == {"list": 1}
+    assert s.sim.heap.free_lists() == {"list": 1}
 
 
 def test_a_list_made_from_the_free_list_does_not_count(session):
     s = run(session, "3.11", "disable; collect; alloc a list; del a; alloc b list")
-    assert counts(s)[0] == 1 and s.sim.heap.free == {"list": 0}
+    assert counts(s)[0] == 1 and s.sim.heap.free_lists() == {}
 
 
 def test_tuples_have_one_free_list_per_length(session):
     s = run(session, "3.11", "disable; collect; alloc t tuple 1 2; del t; alloc u tuple 1")
-    assert counts(s)[0] == 2 and s.sim.heap.free["tuple2"] == 1
+    assert counts(s)[0] == 2 and s.sim.heap.free_lists()["tuple2"] == 1
 
 
 def test_a_full_collection_empties_the_free_lists_and_count0_pays_for_each(session):
     s = run(session, "3.11", "disable; collect; alloc a list; alloc b dict; alloc c set; del a b; collect 1")
-    assert s.sim.heap.free == {"list": 1, "dict": 1}
+    assert s.sim.heap.free_lists() == {"list": 1, "dict": 1}
     s.run_text("alloc d set; alloc e set; alloc f set")
     assert counts(s)[0] == 3
     s.run_text("collect 2")
-    assert s.sim.heap.free == {} and counts(s)[0] == 0
+    assert s.sim.heap.free_lists() == {} and counts(s)[0] == 0
 
 
 def test_the_callbacks_info_dicts_come_from_the_dict_free_list(session):
     # gen-2: the free lists are emptied before the stop callback, whose dict is then a fresh allocation
     s = run(session, "3.12", "disable; callbacks on; collect 2")
-    assert counts(s)[0] == 1 and s.sim.heap.free == {"dict": 1}
+    assert counts(s)[0] == 1 and s.sim.heap.free_lists() == {"dict": 1}
     s.run_text("collect 0")
     assert counts(s)[0] == 0  # both dicts reused the one on the free list
 
@@ -65,19 +65,19 @@ def test_the_callbacks_info_dicts_come_from_the_dict_free_list(session):
 def test_a_refcount_death_takes_the_callback_away_from_its_weakref(session):
     s = run(session, "3.11", "disable; collect; alloc a object; weakref w a --callback; del a")
     heap = s.sim.heap
-    assert "w.__callback__" not in heap.by_name  # freed after it ran
+    assert heap.live_row("w.__callback__") is None  # freed after it ran
     assert counts(s)[0] == 1  # only w is left of a, w and its callback
 
 
 def test_the_collector_leaves_the_callback_on_its_weakref(session):
     s = run(session, "3.11", "alloc a object; link a a k0; weakref w a --callback; del a; collect")
-    assert "w.__callback__" in s.sim.heap.by_name
+    assert s.sim.heap.live_row("w.__callback__") is not None
 
 
 @pytest.mark.parametrize("model,slot", [("3.12", None), ("3.13", "tuple2")])
 def test_3_13_gathers_even_one_callback_in_a_tuple(session, model, slot):
     s = run(session, model, "disable; collect; alloc a object; weakref w a --callback; del a")
-    assert s.sim.heap.free.get(slot or "tuple2", 0) == (1 if slot else 0)
+    assert s.sim.heap.free_lists().get(slot or "tuple2", 0) == (1 if slot else 0)
 
 
 def test_callbacks_of_a_refcount_death_run_newest_first(session):
@@ -121,7 +121,7 @@ def test_tp_clear_drops_a_lists_items_from_the_last(session):
     s = run(session, "3.11", "alloc l list; alloc a object; alloc b object; link l a; link l b; link l l; "
                              "del a b l; collect")
     heap = s.sim.heap
-    assert [heap.name[op] for op in heap.freed_log] == ["b", "a", "l"]
+    assert [heap.name_of(op) for op in heap.freed_log] == ["b", "a", "l"]
 
 
 def test_inline_attributes_are_visited_in_the_order_of_the_class_shared_keys(session):
@@ -129,7 +129,7 @@ def test_inline_attributes_are_visited_in_the_order_of_the_class_shared_keys(ses
     s = run(session, "3.11", "alloc a object; link a 1 k0; link a 2 k1; alloc p list; alloc q list; "
                              "alloc b object; link b p k1; link b q k0")
     heap = s.sim.heap
-    assert [heap.name[op] for op in heap.traverse(heap.roots["b"])] == ["q", "p"]
+    assert [heap.name_of(op) for op in heap.traverse(heap.roots["b"])] == ["q", "p"]
 
 
 # ---------------------------------------------------------------- automatic collections
@@ -140,12 +140,12 @@ def test_a_scheduled_collection_chooses_its_generation_again_at_the_safe_point(s
     s = run(session, "3.12", "threshold 3 1 10; collect 0; collect 0")
     assert counts(s)[1] == 2
     s.run_text("alloc a set; alloc b set; alloc c set; alloc d set")  # the 4th schedules and collects
-    assert s.sim.heap.stats[1]["collections"] == 1
+    assert s.sim.get_stats()[1]["collections"] == 1
 
 
 def test_3_10_collects_inside_the_allocation_that_crosses_the_threshold(session):
     s = run(session, "3.10", "threshold 2; alloc a set; alloc b set; alloc c set")
-    assert s.sim.heap.stats[0]["collections"] == 1 and counts(s) == [0, 1, 0]
+    assert s.sim.get_stats()[0]["collections"] == 1 and counts(s) == [0, 1, 0]
 
 
 # ---------------------------------------------------------------- the profiles and the errors
@@ -174,4 +174,4 @@ def test_a_set_cannot_hold_a_tuple_that_holds_a_list(session):
 def test_a_set_keeps_one_of_two_equal_tuples(session):
     s = run(session, "3.11", "alloc a object; alloc t1 tuple a 1; alloc t2 tuple a 1; alloc s set t1 t2")
     heap = s.sim.heap
-    assert heap.refs[heap.roots["s"]] == [heap.roots["t1"]]
+    assert heap.items(heap.roots["s"]) == [heap.roots["t1"]]

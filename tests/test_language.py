@@ -70,7 +70,7 @@ def test_arguments_are_typed():
     inv = parse('alloc t tuple a 1 "s"')
     assert inv.args == {"name": "t", "kind": "tuple", "item": ["a", Atom(1), Atom("s")], "resurrect": False}
     assert parse("collect").args["gen"] == 2
-    assert parse("collect 0 --trace").args == {"gen": 0, "trace": True, "frames": None, "html": None}
+    assert parse("collect 0 --trace").args == {"gen": 0, "trace": True, "frames": None, "html": None, "all": False}
     assert parse("flags +DEBUG_STATS -gc.DEBUG_SAVEALL DEBUG_COLLECTABLE|DEBUG_UNCOLLECTABLE").args["flag"] == [
         ("+", 1), ("-", 32), ("=", 6)]
 

@@ -58,12 +58,12 @@ def test_refcounts_follow_links(gcsh):
     r = live(gcsh, "alloc a; alloc b; link a b; link a b; unlink a b; del b")
     link1, link2, unlink, delete = results(r)[2:]
     assert (link1["refcount"], link2["refcount"], unlink["refcount"]) == (2, 3, 2)
-    assert delete == {"freed": [], "alive": {"b": 1}}
+    assert delete == {"freed": [], "freed_count": 0, "alive": {"b": 1}}
 
 
 def test_del_frees_by_refcount_at_once_and_reports_the_cascade(gcsh):
     r = live(gcsh, "alloc a; alloc b; alloc c; link a b; link b c; del b c; del a")
-    assert results(r)[-2] == {"freed": [], "alive": {"b": 1, "c": 1}}
+    assert results(r)[-2] == {"freed": [], "freed_count": 0, "alive": {"b": 1, "c": 1}}
     assert results(r)[-1]["freed"] == ["a", "b", "c"]
 
 
@@ -81,7 +81,7 @@ def test_finalizer_runs_and_can_resurrect(gcsh):
     assert "f.__del__() ran and stored f in a root: resurrected" in collect["events"]
     assert collect["result"]["freed"] == []
     assert results(r)[-3] == {"name": "f", "finalized": True}
-    assert results(r)[-2] == {"freed": [], "alive": {"f": 1}}  # it still references itself
+    assert results(r)[-2] == {"freed": [], "freed_count": 0, "alive": {"f": 1}}  # it still references itself
     assert results(r)[-1]["freed"] == ["f"]
     assert "events" not in r.json[-1]  # finalized once: its __del__ does not run again
 

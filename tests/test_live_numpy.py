@@ -13,7 +13,7 @@ def test_an_array_is_freed_by_refcounting_at_del(gcsh):
     assert r.status == 0, r.err
     imported, made, tracked, deleted, collected = (obj["result"] for obj in r.json)
     assert tracked == {"name": "a", "tracked": False}  # an ndarray is not a container gc tracks
-    assert deleted == {"freed": ["a"], "alive": {}}
+    assert deleted == {"freed": ["a"], "freed_count": 1, "alive": {}}
     assert collected["freed"] == []  # nothing left for the collector: refcounting did it
 
 

@@ -34,7 +34,7 @@ def test_a_copy_of_the_whole_heap_is_sound_and_collects_the_cycle(live):
     assert info["scope"] == "all" and info["objects"] > 1000 and info["model"] == default_model()
     heap = live.sim.heap
     assert problems(heap) == []
-    assert heap.roots["keep"] == heap.by_name["keep"]
+    assert heap.roots["keep"] == heap.find("keep")
     live.run_text("backend sim; collect")
     collected = last(live)["result"]
     assert {"a", "b"} <= set(collected["freed"]) and "keep" not in collected["freed"]
@@ -45,7 +45,7 @@ def test_a_copy_by_names_has_the_live_refcounts_and_generations(live):
                   "alloc young; link young a; snapshot a")
     heap = live.sim.heap
     assert problems(heap) == []
-    copied = {heap.name[op] for op in heap.by_name.values()}
+    copied = {heap.name_of(op) for op in heap.live()}
     assert copied >= {"a", "b", "o"} and "young" not in copied and "t" not in copied
     live.run_text("heap")
     sim_rows = {row["name"]: row for row in last(live)["result"]["objects"]}
@@ -76,7 +76,7 @@ def test_finalizers_and_weakref_callbacks_run_in_the_copy(live):
 def test_unknown_names_change_nothing(live):
     live.run_text("backend sim; alloc x; backend live; snapshot nothing")
     assert "unknown name 'nothing'" in live.err()
-    assert "x" in live.sim.heap.by_name
+    assert live.sim.heap.live_row("x") is not None
 
 
 def test_the_live_heap_is_not_changed_by_copying(live):

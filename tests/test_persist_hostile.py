@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcsh.backends.sim import persist
+from gcsh.backends.sim import persist, restore
 from heapcheck import RICH, run, session, snapshot, sound
 
 ONE_LINE = re.compile(r"<test>:1: error: .+: (cannot load: .+|no such file|is a directory|not a regular file|"
@@ -83,7 +83,7 @@ def test_foreign_and_future_files(tmp_path, victim, data, message):
 
 
 def test_every_truncation_is_refused(tmp_path, good_doc, victim):
-    data = persist.to_text(persist.build(good_doc)).encode()
+    data = persist.to_text(restore.build(good_doc)).encode()
     assert data.endswith(b"}\n")  # so every cut below loses at least the closing brace
     end = len(data) - 1
     for cut in sorted(set(range(0, end, max(1, end // 300))) | {end - 1}):

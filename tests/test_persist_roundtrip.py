@@ -37,6 +37,9 @@ def test_a_loaded_session_behaves_like_the_original(tmp_path, monkeypatch, seed)
     rng = random.Random(seed)
     model = MODELS[seed % len(MODELS)]
     first, rest = fuzzing.program(rng, 80), fuzzing.program(rng, 80)
+    # a loaded heap starts a journal of its own: undo and redo there differ from the original's
+    rest = [line for line in rest
+            if not any(part.split()[:1] in (["undo"], ["redo"]) for part in line.split(";"))]
     places = [tmp_path / "original", tmp_path / "copy"]
     places[0].mkdir()
     fuzzing.prepare_directory(str(places[0]))
@@ -63,7 +66,7 @@ def test_freed_ids_stay_freed_and_new_names_do_not_collide(tmp_path):
     run(s, f'save "{tmp_path / "s.json"}"')
     t = session()
     run(t, f'load "{tmp_path / "s.json"}"')
-    assert len(t.sim.heap.kind) == len(s.sim.heap.kind)  # ids go on from where they were
+    assert t.sim.heap.size() == s.sim.heap.size()  # ids go on from where they were
     ok, err = run(t, "alloc x object; link x z; collect; heap")
     assert ok, err
     assert sound(t) == []
@@ -84,7 +87,8 @@ def test_the_file_is_json_with_a_format_version(tmp_path):
     run(s, RICH + f'save "{tmp_path / "s.json"}"')
     doc = json.loads((tmp_path / "s.json").read_text())
     assert doc["format"] == "gcsh-session" and doc["version"] == 1 and doc["backend"] == "sim"
-    assert {o["name"] for o in doc["objects"]} == set(s.sim.heap.by_name)
+    heap = s.sim.heap
+    assert {o["name"] for o in doc["objects"]} == {heap.name_of(op) for op in heap.live()}
 
 
 @pytest.mark.parametrize("name", ["with space.json", "é ñ 名前.json", "sub dir/x y.json", "'quote'.json"])

@@ -111,7 +111,8 @@ class Run:
 
     def kind_of(self, name: str) -> str:
         heap = self.session.sim.heap
-        return heap.kind[heap.by_name[name]] if name in heap.by_name else "?"
+        op = heap.live_row(name)
+        return heap.kind_of(op) if op is not None else "?"
 
 
 def primary(command: str, result: dict):

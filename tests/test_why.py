@@ -91,6 +91,7 @@ def test_cycles_on_a_deep_ring_needs_no_recursion(session):
     assert [len(c) for c in explain.cycles(view)] == [n]
     assert explain.chain_to(view, "n1500") is None
     assert len(explain.held_by_cycle(view, "n5")) == 0  # in the cycle itself
+    assert [len(c) for c in s.backend.cycles()] == [n]  # the simulator's own, over its columns
 
 
 def test_whatif_predicts_without_changing_anything(session):
@@ -162,9 +163,9 @@ def test_whatif_agrees_with_doing_it(session, script, data):
     roots = sorted(s.backend.heap.roots)
     names = data.draw(st.lists(st.sampled_from(roots), unique=True, max_size=4)) if roots else []
     gen = data.draw(st.integers(0, 2))
-    view = s.backend.view()
-    outcome = explain.predict(view, gen, names)
-    label = {nid: n.name for nid, n in view.nodes.items()}
+    heap = s.backend.heap
+    saveall = heap.debug & 32
+    outcome = s.backend.whatif(names, gen)
 
     real = session(model=model, keep_going=True, json_mode=True)
     real.run_text("\n".join(script))
@@ -176,9 +177,27 @@ def test_whatif_agrees_with_doing_it(session, script, data):
     freed_by_del = result(f"del {' '.join(names)}")["freed"] if names else []
     garbage_before = set(result("garbage")["garbage"])
     collected = result(f"collect {gen}")
-    assert sorted(label[i] for i in outcome.freed_by_del) == sorted(freed_by_del), script
-    assert sorted(label[i] for i in outcome.freed) == sorted(collected["freed"]), script
+    assert sorted(outcome["freed_by_del"]) == sorted(freed_by_del), script
+    assert sorted(outcome["freed"]) == sorted(collected["freed"]), script
     new_garbage = set(result("garbage")["garbage"]) - garbage_before
-    saveall = view.debug & explain.DEBUG_SAVEALL
-    kept = [i for i in outcome.uncollectable if saveall or view.nodes[i].kind == "legacy"] + outcome.saved
-    assert {label[i] for i in kept} == new_garbage, script  # gc.garbage gets the legacy finalizers
+    kept = [n for n in outcome["uncollectable"] if saveall or heap.kind_of(heap.lookup(n)) == "legacy"]
+    assert set(kept + outcome["saved"]) == new_garbage, script  # gc.garbage gets the legacy finalizers
+
+
+def test_why_a_long_chain_is_a_few_lines(session):
+    s = session()
+    assert s.run_text("chain c 30000; why c_29999")
+    lines = s.out().splitlines()[2:]
+    assert lines[0] == "c_29999 is alive: reachable from the name c"
+    assert len(lines) < 20 and any("… 29,987 more steps …" in line for line in lines)
+    assert lines[-1].split() == ["c_29998[0]", "list", "c_29999"]
+
+
+def test_why_knows_when_automatic_collection_is_off(session):
+    s = session()
+    assert s.run_text("disable; alloc x; link x x; del x; why x")
+    assert "x is unreachable: it stays until an explicit collect (automatic collection is off); collect 0 frees it" \
+        in s.out()
+    s = session()
+    assert s.run_text("threshold 0; alloc x; link x x; del x; why x")
+    assert "threshold 0 is 0" in s.out()

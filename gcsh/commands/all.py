@@ -12,6 +12,7 @@ MODULES = {  # module of gcsh.commands -> every word its commands answer to (nam
                  "get_threshold count get_count stats get_stats freeze unfreeze freezecount get_freeze_count "
                  "callbacks garbage",
     "heap": "alloc weakref link unlink del reset",
+    "undo": "undo redo",
     "inspect": "objects get_objects referrers get_referrers referents get_referents tracked is_tracked "
                "finalized is_finalized heap",
     "graph": "graph export why cycles sccs whatif",

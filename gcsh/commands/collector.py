@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from ..errors import UserError
 from .registry import DEBUG_FLAGS, FLAG, GEN, INT, ONOFF, PATH, Arg, Option, choice, command
-from .result import Result, freed_line, pylist
+from .result import NAME_LIMIT, Result, freed_line, pylist
 
 FLAG_ORDER = ("DEBUG_STATS", "DEBUG_COLLECTABLE", "DEBUG_UNCOLLECTABLE", "DEBUG_SAVEALL")
+JSON_NAMES = 10_000  # names a JSON list holds before it stops (the `_count` beside it is complete); --all: all
+ALL = Option("--all", "list every name (long lists are summarised: the first 10 and how many more)")
 
 
 def flag_names(value: int) -> list[str]:
@@ -15,10 +17,24 @@ def flag_names(value: int) -> list[str]:
     return names + ([str(rest)] if rest else [])
 
 
-def collect_lines(info: dict) -> list[str]:
+def freed_data(ctx, data: dict, show_all: bool, key: str = "freed") -> dict:
+    """DATA with its list of names (lazy in the backend) and their complete count beside it; for
+    --json the names are made a list, complete up to JSON_NAMES (or with --all). Text output shows
+    a few of them, so then none are made here."""
+    names = data.get(key)
+    if names is None:
+        return data
+    out = dict(data)
+    if ctx.session.json_mode:
+        out[key] = list(names if show_all else names[:JSON_NAMES])
+    out[f"{key}_count"] = len(names)
+    return out
+
+
+def collect_lines(info: dict, show_all: bool = False) -> list[str]:
     head = (f"collect({info['generation']}): {info['unreachable']} unreachable "
             f"({info['collected']} collected, {info['uncollectable']} uncollectable)")
-    return [head] + freed_line(info["freed"])
+    return [head] + freed_line(info["freed"], None if show_all else NAME_LIMIT)
 
 
 @command("collect", topic="collector", summary="collect a generation (default 2, everything)",
@@ -27,25 +43,28 @@ def collect_lines(info: dict) -> list[str]:
                   Option("--frames", "write one picture per phase into DIR: 00-before.png … 05-end.png (sim)",
                          type=PATH, metavar="DIR"),
                   Option("--html", "write FILE: one page that steps through the phases (sim)", type=PATH,
-                         metavar="FILE")),
+                         metavar="FILE"), ALL),
          gc_api="gc.collect",
          examples=("collect", "collect 0", "collect 2 --trace", "collect 0 --frames frames",
-                   "collect 0 --html collection.html"),
+                   "collect 0 --html collection.html", "collect --all"),
          details="Collecting generation GEN also collects the younger ones. The number shown first is what "
-                 "gc.collect() returns: collected plus uncollectable objects.")
-def collect(ctx, gen, trace, frames, html):
+                 "gc.collect() returns: collected plus uncollectable objects. Long lists of names are "
+                 "summarised (--all shows them all).")
+def collect(ctx, gen, trace, frames, html, all):
     if html is not None:
         from .view import collect_with_page
         return collect_with_page(ctx, gen, html, trace, frames)
     if frames is not None:
         from .graph import collect_with_frames
-        return collect_with_frames(ctx, gen, frames, trace)
+        return collect_with_frames(ctx, gen, frames, trace, all)
     info = ctx.backend.collect(gen, trace)
     lines = []
+    data = freed_data(ctx, info, all)
     if trace:
-        from ..render.trace import trace_lines
-        lines = trace_lines(info["trace"])
-    return Result(info, lines + collect_lines(info))
+        from ..render.trace import LIMIT, trace_lines
+        lines = trace_lines(info["trace"], None if all else LIMIT)
+        data["trace"] = info["trace"].as_dicts()
+    return Result(data, lines + collect_lines(info, all))
 
 
 @command("enable", topic="collector", summary="turn automatic collection on", gc_api="gc.enable",
@@ -161,10 +180,12 @@ def callbacks(ctx, state):
 
 
 @command("garbage", topic="collector", summary="show, or clear, gc.garbage",
-         args=(Arg("ACTION", choice({"clear": "empty the list"}, "action"), "clear", optional=True),), gc_api="gc.garbage",
-         examples=("garbage", "garbage clear"))
-def garbage(ctx, action):
+         args=(Arg("ACTION", choice({"clear": "empty the list"}, "action"), "clear", optional=True),),
+         options=(ALL,), gc_api="gc.garbage", examples=("garbage", "garbage clear", "garbage --all"))
+def garbage(ctx, action, all):
     names = ctx.backend.garbage(action == "clear")
     freed = ctx.backend.freed_names() if action == "clear" else []
-    lines = [pylist(names)] if action != "clear" else [f"cleared {len(names)} objects from gc.garbage"]
-    return Result({"garbage": names, "freed": freed}, lines + freed_line(freed))
+    limit = None if all else NAME_LIMIT
+    lines = [pylist(names, limit)] if action != "clear" else [f"cleared {len(names)} objects from gc.garbage"]
+    data = freed_data(ctx, freed_data(ctx, {"garbage": names, "freed": freed}, all), all, "garbage")
+    return Result(data, lines + freed_line(freed, limit))

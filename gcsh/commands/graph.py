@@ -10,8 +10,8 @@ import os
 
 from ..errors import UserError
 from .registry import GEN, INT, NAME, PATH, Arg, Option, choice, command
-from .result import Result
 from ..render.table import table
+from .result import Result, name_list
 
 DRAWING_OPTIONS = (
     Option("--depth", "follow references at most N steps from the NAMEs (or the root names)", type=INT,
@@ -22,9 +22,8 @@ DRAWING_OPTIONS = (
 LISTED = 8  # names listed before "+N more"
 
 
-def _names(names: list[str]) -> str:
-    from ..render.labels import listing
-    return listing(names, LISTED, "nothing")
+def _names(names) -> str:
+    return name_list(names, LISTED) if len(names) else "nothing"
 
 
 def _limits(depth: int | None, max_nodes: int | None) -> None:
@@ -97,54 +96,73 @@ def export(ctx, file, name, depth, max_nodes):
 
 # ---------------------------------------------------------------- why
 
-
-def _node(ctx, view, name: str):
-    for n in view.nodes.values():
-        if n.name == name:
-            return n
-    heap_view(ctx, [name])  # the backend's own error for an unknown or freed name
-    raise UserError(f"unknown name {name!r}")
+CHAIN_ENDS = 6  # steps shown at each end of a long chain; the middle is counted
 
 
 @command("why", topic="graph", summary="why NAME is alive: the references from a root that keep it",
          args=(Arg("NAME", NAME, "the object"),), examples=("why b",),
-         details="Shows the shortest chain of strong references from a root name (or gc.garbage) to NAME. "
-                 "An object nothing reaches is alive only through a reference cycle: why says which cycle, "
-                 "and which collection will free it.")
+         details="Shows the shortest chain of strong references from a root name (or gc.garbage) to NAME "
+                 "(a long chain shows its ends and how many steps lie between). An object nothing reaches is "
+                 "alive only through a reference cycle: why says which cycle, and which collection will free "
+                 "it, knowing whether automatic collection is on.")
 def why(ctx, name):
-    from ..render import explain
-
-    view = heap_view(ctx)
-    target = _node(ctx, view, name)
-    chain = explain.chain_to(view, target.id)
-    if chain is not None:
-        steps = [{"via": via, "name": view.nodes[nid].name, "kind": view.nodes[nid].kind} for via, nid in chain]
-        holder = steps[0]["via"]
-        if len(steps) == 1 and holder == name:
-            return Result({"name": name, "alive": True, "reachable": True, "chain": steps},
-                          [f"{name} is alive: it is bound to the name {name}"])
-        paths = [_start(holder)]
-        for step in steps[1:]:
-            paths.append(_follow(paths[-1], step["via"]))
-        lines = [f"{name} is alive: reachable from {_holder(holder)}"]
-        lines += table([(p, f"{s['kind']} {s['name']}") for p, s in zip(paths, steps)], indent="  ")
-        return Result({"name": name, "alive": True, "reachable": True, "chain": steps}, lines)
-    generation, outcome = explain.first_collection_freeing(view, target.id)
-    verdict = _fate(target, generation, outcome)
+    backend = ctx.backend
+    if hasattr(backend, "why"):
+        info = backend.why(name)
+    else:
+        from ..render.explain import why_from_view
+        info = why_from_view(backend, name)
+    if info["reachable"]:
+        return Result(info, _chain_lines(name, info))
+    verdict = info["verdict"]
+    generation = info.get("generation")
+    if generation is not None and not _automatic(backend):
+        verdict = (f"it stays until an explicit collect (automatic collection is "
+                   f"{'off' if not backend.isenabled() else 'off: threshold 0 is 0'}); "
+                   f"collect {generation} frees it")
+        info = dict(info, verdict=verdict)
     lines = [f"{name} is unreachable{': ' if generation is not None else ', '}{verdict}"]
-    path = explain.held_by_cycle(view, target.id)
-    cycle = next((c for c in explain.cycles(view) if target.id in c or (path and path[0] in c)), [])
-    if len(cycle) == 1:
-        holder = "it" if cycle[0] == target.id else f"it is held by {view.nodes[cycle[0]].name}, which"
+    cycle = info.get("cycle") or []
+    if info.get("cycle_size") == 1:
+        holder = "it" if info.get("in_cycle") else f"it is held by {cycle[0]}, which"
         lines.append(f"  {holder} references itself: a cycle of one")
     elif cycle:
-        members = [view.nodes[nid].name for nid in cycle]
-        where = "it is in" if target.id in cycle else "it is held by"
-        lines.append(f"  {where} a reference cycle of {len(cycle)}: {_names(members)}")
+        where = "it is in" if info.get("in_cycle") else "it is held by"
+        size = info["cycle_size"]
+        more = size - min(len(cycle), LISTED)
+        members = ", ".join(cycle[:LISTED]) + (f", … and {more:,} more" if more else "")
+        lines.append(f"  {where} a reference cycle of {size:,}: {members}")
+    path = info.get("held_through") or []
     if len(path) > 2:
-        lines.append("  held through: " + " -> ".join(view.nodes[nid].name for nid in path))
-    return Result({"name": name, "alive": True, "reachable": False, "generation": generation,
-                   "verdict": verdict, "cycle": [view.nodes[nid].name for nid in cycle]}, lines)
+        lines.append("  held through: " + " -> ".join(path))
+    return Result(info, lines)
+
+
+def _automatic(backend) -> bool:
+    return backend.isenabled() and backend.get_threshold()[0] != 0
+
+
+def _chain_lines(name: str, info: dict) -> list[str]:
+    """The chain as Python expressions (a long chain: its ends, each step from its holder's name)."""
+    steps = info["chain"]
+    holder = steps[0]["via"]
+    if len(steps) == 1 and holder == name:
+        return [f"{name} is alive: it is bound to the name {name}"]
+    whole = not any("elided" in step for step in steps)
+    paths = [_start(holder)]
+    for prev, step in zip(steps, steps[1:]):
+        if "elided" in step:
+            paths.append(None)
+        elif whole or len(paths) < CHAIN_ENDS and paths[-1] is not None:
+            paths.append(_follow(paths[-1], step["via"]))
+        else:
+            paths.append(_follow(prev["name"], step["via"]))
+    shown = [(p, f"{s['kind']} {s['name']}") for p, s in zip(paths, steps) if p is not None]
+    aligned = iter(table(shown, indent="  "))  # one width for the columns, the elision line apart
+    lines = [f"{name} is alive: reachable from {_holder(holder)}"]
+    for p, s in zip(paths, steps):
+        lines.append(f"  … {s['elided']:,} more steps …" if p is None else next(aligned))
+    return lines
 
 
 def _holder(holder: str) -> str:
@@ -166,51 +184,46 @@ def _follow(path: str, via: str) -> str:
     return path + via if via[:1] in "[." else f"{path} -{via}->"
 
 
-def _fate(target, generation, outcome) -> str:
-    """What the collector will do with an unreachable object (OUTCOME: a full collection's)."""
-    if generation is not None:
-        return f"the next collection of generation {generation} frees it"
-    if target.id in outcome.uncollectable:
-        return "uncollectable: a legacy finalizer (tp_del) holds it, so a collection moves it to gc.garbage"
-    if target.id in outcome.saved:
-        return "kept: DEBUG_SAVEALL makes a collection save it in gc.garbage"
-    if target.id in outcome.unreachable:
-        return "resurrected: a collection runs __del__, which stores it (or what holds it) in a root"
-    if "frozen" in target.marks:
-        return "frozen: collections skip the permanent generation (unfreeze, then collect)"
-    return "held by frozen objects: collections skip them (unfreeze, then collect)"
-
-
 # ---------------------------------------------------------------- cycles
 
 
 @command("cycles", topic="graph", summary="the reference cycles (strongly connected components) and their sizes",
-         aliases=("sccs",), examples=("cycles",),
+         aliases=("sccs",), options=(Option("--all", "list every cycle and every member"),), examples=("cycles",),
          details="A cycle is a group of objects that all reach each other by strong references. Reachable "
                  "ones are in use; unreachable ones are what the cyclic collector exists for.")
-def cycles(ctx):
-    from ..render import explain
-
-    view = heap_view(ctx)
-    found = explain.cycles(view)
-    alive = explain.reachable(view)
-    outcomes = [explain.predict(view, g) for g in (0, 1, 2)] if any(c[0] not in alive for c in found) else []
+def cycles(ctx, all):
+    backend = ctx.backend
+    found = backend.cycles()
+    firsts = [c[0] for c in found]
+    if hasattr(backend, "cycle_fates"):  # the simulator: which collection frees each cycle
+        fates = backend.cycle_fates(firsts)
+    else:
+        garbage = {o["name"] for o in backend.pending()["objects"]} if found and hasattr(backend, "pending") else set()
+        fates = {name: (name in garbage, None) for name in firsts}
+    garbage = {name for name, (unreachable, _) in fates.items() if unreachable}
+    freed_by = {name: g for name, (_, g) in fates.items()}
     listed, lines = [], []
+    shown = len(found) if all else LISTED_CYCLES
     for comp in found:
-        members = [view.nodes[nid].name for nid in comp]
-        entry = {"size": len(comp), "members": members, "reachable": comp[0] in alive, "freed_by": None}
+        entry = {"size": len(comp), "members": list(comp if all else comp[:JSON_MEMBERS]),
+                 "reachable": comp[0] not in garbage, "freed_by": freed_by.get(comp[0])}
         if entry["reachable"]:
             status = "reachable"
+        elif entry["freed_by"] is not None:
+            status = f"unreachable: the next collection of generation {entry['freed_by']} frees it"
         else:
-            entry["freed_by"] = next((g for g, o in enumerate(outcomes) if comp[0] in o.freed), None)
-            fate = _fate(view.nodes[comp[0]], entry["freed_by"], outcomes[2])
-            status = f"unreachable{': ' if entry['freed_by'] is not None else ', '}{fate}"
+            status = "unreachable, but no collection frees it (legacy finalizer, resurrection or DEBUG_SAVEALL)"
         listed.append(entry)
-        if len(lines) < 20:
-            lines.append(f"  {len(comp)} object{'s' * (len(comp) != 1)}: {_names(members)}  ({status})")
-    head = f"{len(found)} reference cycle{'s' * (len(found) != 1)}" + (":" if found else "")
-    more = [f"  +{len(found) - 20} more cycles"] if len(found) > 20 else []
+        if len(lines) < shown:
+            members = name_list(comp, None if all else LISTED)
+            lines.append(f"  {len(comp):,} object{'s' * (len(comp) != 1)}: {members}  ({status})")
+    head = f"{len(found):,} reference cycle{'s' * (len(found) != 1)}" + (":" if found else "")
+    more = [f"  … and {len(found) - shown:,} more cycles (cycles --all lists them)"] if len(found) > shown else []
     return Result({"cycles": listed, "count": len(found)}, [head] + lines + more)
+
+
+LISTED_CYCLES = 20
+JSON_MEMBERS = 10_000
 
 
 # ---------------------------------------------------------------- whatif
@@ -221,61 +234,44 @@ def cycles(ctx):
                Arg("NAME", NAME, "the root names to drop", variadic=True)),
          options=(Option("--gen", "the generation the collection after it collects (default 2)", type=GEN,
                          metavar="GEN", default=2),),
-         examples=("whatif del a", "whatif del a b --gen 0"),
-         details="Works out what refcounting would free at once, then what the collection would find "
-                 "unreachable, run __del__ on, leave in gc.garbage and free. Nothing is changed.")
+         examples=("whatif del a", "whatif del a b --gen 0"), backends=("sim",),
+         details="Runs the del and the collection for real on a checkpoint of the heap, notes what "
+                 "refcounting freed at once, what the collection found unreachable, ran __del__ on, left in "
+                 "gc.garbage and freed, then rolls everything back: nothing is changed.")
 def whatif(ctx, action, name, gen):
-    from ..render import explain
-
-    view = heap_view(ctx)
     if len(set(name)) != len(name):
         raise UserError("the same name twice in one del")
-    for n in name:
-        if n not in view.roots:
-            _node(ctx, view, n)
-            raise UserError(f"{n!r} is not bound (it is kept alive only by references)")
-    outcome = explain.predict(view, gen, name)
-    already = set(explain.predict(view, gen).freed)
-    label = {nid: view.nodes[nid].name for nid in view.nodes}
-
-    def names(ids):
-        return [label[i] for i in ids]
-
-    new = [i for i in outcome.freed if i not in already]
-    old = [i for i in outcome.freed if i in already]
+    out = ctx.backend.whatif(name, gen)
     lines = [f"whatif del {' '.join(name)} (nothing is changed):",
-             f"  del frees at once: {_names(names(outcome.freed_by_del))}",
-             f"  then collect {gen} frees: {_names(names(new))}"
-             + (f" (and {_names(names(old))}, garbage already)" if old else "")]
-    if outcome.finalizers:
-        lines.append(f"  __del__ would run for: {_names(names(outcome.finalizers))}")
-    if outcome.resurrected:
-        lines.append(f"  resurrected by __del__: {_names(names(outcome.resurrected))}")
-    if outcome.uncollectable:
-        lines.append("  uncollectable (legacy finalizers, and what they hold): "
-                     + _names(names(outcome.uncollectable)))
-    if outcome.saved:
-        lines.append(f"  kept in gc.garbage (DEBUG_SAVEALL): {_names(names(outcome.saved))}")
-    alive = len(view.nodes) - len(outcome.freed_by_del) - len(outcome.freed)
-    lines.append(f"  still alive afterwards: {alive} object{'s' * (alive != 1)}")
-    data = {"names": name, "generation": gen, "freed_by_del": names(outcome.freed_by_del),
-            "freed": names(outcome.freed), "unreachable": names(outcome.unreachable),
-            "uncollectable": names(outcome.uncollectable), "finalizers": names(outcome.finalizers),
-            "resurrected": names(outcome.resurrected), "saved": names(outcome.saved)}
+             f"  del frees at once: {_names(out['freed_by_del'])}",
+             f"  then collect {gen} frees: {_names(out['new'])}"
+             + (f" (and {_names(out['already'])}, garbage already)" if out["already"] else "")]
+    if out["finalizers"]:
+        lines.append(f"  __del__ would run for: {_names(out['finalizers'])}")
+    if out["resurrected"]:
+        lines.append(f"  resurrected by __del__: {_names(out['resurrected'])}")
+    if out["uncollectable"]:
+        lines.append("  uncollectable (legacy finalizers, and what they hold): " + _names(out["uncollectable"]))
+    if out["saved"]:
+        lines.append(f"  kept in gc.garbage (DEBUG_SAVEALL): {_names(out['saved'])}")
+    alive = out["alive_after"]
+    lines.append(f"  still alive afterwards: {alive:,} object{'s' * (alive != 1)}")
+    data = {k: v for k, v in out.items() if k not in ("new", "already", "alive_after")}
+    data.update(names=name, generation=gen)
     return Result(data, lines)
 
 
 # ---------------------------------------------------------------- collect --frames
 
 
-def collect_with_frames(ctx, gen: int, directory: str, trace: bool) -> Result:
+def collect_with_frames(ctx, gen: int, directory: str, trace: bool, show_all: bool = False) -> Result:
     """collect GEN, writing one picture per phase into DIRECTORY (sim: it needs the trace)."""
     from pathlib import Path
 
     from ..render.files import check_directory
     from ..render.frames import phase_views, write_frames
-    from ..render.trace import trace_lines
-    from .collector import collect_lines
+    from ..render.trace import LIMIT, trace_lines
+    from .collector import collect_lines, freed_data
 
     if ctx.backend.name != "sim":
         raise UserError("collect --frames needs the sim backend (the live collector cannot be watched phase "
@@ -285,11 +281,14 @@ def collect_with_frames(ctx, gen: int, directory: str, trace: bool) -> Result:
     before = heap_view(ctx)
     info = ctx.backend.collect(gen, True)
     files, problem = write_frames(phase_views(before, info["trace"], heap_view(ctx)), directory)
-    shown = trace_lines(info["trace"]) if trace else []
-    info = dict(info, frames=files)
-    if not trace:
-        del info["trace"]
+    shown = trace_lines(info["trace"], None if show_all else LIMIT) if trace else []
+    data = freed_data(ctx, info, show_all)
+    data["frames"] = files
+    if trace:
+        data["trace"] = info["trace"].as_dicts()
+    else:
+        del data["trace"]
     where = f"frames: {len(files)} pictures in {directory} ({Path(files[0]).name} … {Path(files[-1]).name})"
     if problem:
         where = f"frames: {len(files)} .dot sources in {directory}, not pictures: {problem}"
-    return Result(info, shown + collect_lines(info) + [where])
+    return Result(data, shown + collect_lines(info, show_all) + [where])

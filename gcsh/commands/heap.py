@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from .collector import ALL, freed_data
 from .registry import ITEM, KIND, NAME, NEWNAME, ROOT, Arg, Atom, Option, WORD, command
-from .result import Result, freed_line
+from .result import NAME_LIMIT, Result, freed_line
 
 
 def _object_line(info: dict) -> str:
@@ -52,24 +53,24 @@ def link(ctx, src, dst, key):
 
 @command("unlink", topic="heap", summary="remove one reference from SRC to DST",
          args=(Arg("SRC", NAME, "the container"), Arg("DST", ITEM, "what it references")),
-         examples=("unlink a b",))
-def unlink(ctx, src, dst):
+         options=(ALL,), examples=("unlink a b",))
+def unlink(ctx, src, dst, all):
     info = ctx.backend.unlink(src, dst)
     lines = [f"{src} -/-> {info['dst']}" + (f"  ({info['dst']}: refcount {info['refcount']})"
                                           if info["refcount"] else "")]
-    return Result(info, lines + freed_line(info.get("freed", [])))
+    return Result(freed_data(ctx, info, all), lines + freed_line(info.get("freed", []), None if all else NAME_LIMIT))
 
 
 @command("del", topic="heap", summary="drop root names; what reaches refcount 0 is freed at once",
-         args=(Arg("NAME", ROOT, "names to drop", variadic=True),),
-         examples=("del a", "del a b"),
+         args=(Arg("NAME", ROOT, "names to drop", variadic=True),), options=(ALL,),
+         examples=("del a", "del a b", "del r --all"),
          details="Like Python's del statement: the name stops referring to the object. An object whose "
                  "refcount falls to 0 is freed immediately, and so is everything only it held; an object "
                  "in a reference cycle stays alive until the collector finds it.")
-def del_(ctx, name):
+def del_(ctx, name, all):
     info = ctx.backend.delete(name)
     lines = [f"{n}: unbound, still alive (refcount {rc})" for n, rc in info["alive"].items()]
-    return Result(info, lines + freed_line(info["freed"]))
+    return Result(freed_data(ctx, info, all), lines + freed_line(info["freed"], None if all else NAME_LIMIT))
 
 
 @command("reset", topic="heap", summary="start again with an empty heap (same backend and model)",

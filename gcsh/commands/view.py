@@ -16,7 +16,7 @@ def collect_with_page(ctx, gen: int, path: str, trace: bool, frames: str | None 
     from ..render.frames import phase_views
     from ..render.trace import trace_lines
     from ..web.stepthrough import write_page
-    from .collector import collect_lines
+    from .collector import collect_lines, freed_data
     from .graph import heap_view
 
     if ctx.backend.name != "sim":
@@ -35,7 +35,7 @@ def collect_with_page(ctx, gen: int, path: str, trace: bool, frames: str | None 
     views = phase_views(before, info["trace"], heap_view(ctx))
     page = write_page(views, path, f"collect({gen}) on {before.backend}: the phases of a collection")
     lines = trace_lines(info["trace"]) if trace else []
-    info = dict(info, html=page["file"])
+    info = freed_data(ctx, dict(info, html=page["file"]), False)
     extra = [f"page: {path} ({len(views)} phases; open it in a browser, step with ← →)"]
     if frames is not None:
         from ..render.frames import write_frames
@@ -43,7 +43,9 @@ def collect_with_page(ctx, gen: int, path: str, trace: bool, frames: str | None 
         info["frames"] = files
         extra.append(f"frames: {len(files)} {'.dot sources' if problem else 'pictures'} in {frames}"
                      + (f", not pictures: {problem}" if problem else ""))
-    if not trace:
+    if trace:
+        info["trace"] = info["trace"].as_dicts()
+    else:
         del info["trace"]
     return Result(info, lines + collect_lines(info) + extra)
 

@@ -1,23 +1,18 @@
-"""Answers computed from a `HeapView` alone, for both backends: why an object is
-alive, which reference cycles exist, and what a `del` plus a collection would free.
-
-`predict` replays the collector's reasoning on the view's refcounts and strong
-edges (gc_refs = refcount minus references from inside the collected set, then
-reachability, legacy finalizers, resurrection, and the refcount cascade that
-tp_clear starts), so nothing real is touched. Every walk is iterative: heaps can
-be deeper than Python's recursion limit.
+"""Answers computed from a `HeapView` alone: why an object is alive and which reference cycles
+exist, for a backend that has no faster way (the simulator answers over its columns, and runs its
+real collector on a checkpoint for what a collection would do). Every walk is iterative: heaps
+can be deeper than Python's recursion limit.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 
 from ..backends.view import HeapView
-from ..values import DEBUG_SAVEALL
+from ..errors import UserError
+
 GARBAGE = "gc.garbage"  # the name of the entry point that gc.garbage is
 OUTSIDE = "outside"  # held by references from outside the drawn heap (live backend)
-HELD = 1 << 40  # the refcount of an object whose refcount the view does not know: held
 
 
 def strong_out(view: HeapView) -> dict[str, list[str]]:
@@ -177,158 +172,29 @@ def reachable(view: HeapView) -> set[str]:
     return seen
 
 
-# ---------------------------------------------------------------- what would be freed
+# ---------------------------------------------------------------- why, for a backend that has only views
 
 
-@dataclass
-class Outcome:
-    """What a del (and a collection of `generation`, unless None) would do, as node ids."""
-
-    generation: int | None
-    freed_by_del: list[str] = field(default_factory=list)
-    unreachable: list[str] = field(default_factory=list)  # what the collection finds
-    freed: list[str] = field(default_factory=list)  # freed by the collection (and its cascade)
-    uncollectable: list[str] = field(default_factory=list)  # legacy finalizers and what they hold
-    saved: list[str] = field(default_factory=list)  # DEBUG_SAVEALL: kept in gc.garbage
-    finalizers: list[str] = field(default_factory=list)  # __del__ would run
-    resurrected: list[str] = field(default_factory=list)
-
-
-class _Replay:
-    """Refcounts and references of a view, changed only in this copy."""
-
-    def __init__(self, view: HeapView):
-        self.view = view
-        self.rc = {nid: n.refcount for nid, n in view.nodes.items()}
-        self.out = strong_out(view)
-        self.finalized = {nid for nid, n in view.nodes.items() if "finalized" in n.marks}
-        self.freed: dict[str, None] = {}
-        self.ran: list[str] = []
-        self.resurrected: list[str] = []
-        self.weak_in: dict[str, list[str]] = {}  # object -> the weakrefs to it
-        for e in view.edges:
-            if e.weak and e.src in self.rc and e.dst in self.rc:
-                self.weak_in.setdefault(e.dst, []).append(e.src)
-        self.cleared: set[str] = set()  # weakrefs no longer pointing at their referent
-
-    def alive(self, nid: str) -> bool:
-        return nid not in self.freed
-
-    def run_finalizer(self, nid: str) -> bool:
-        """Call __del__ once; True if it resurrected the object (stored it in a root)."""
-        node = self.view.nodes[nid]
-        if node.kind != "finalizer" or nid in self.finalized or self.rc[nid] is None:
-            return False
-        self.finalized.add(nid)
-        self.ran.append(nid)
-        if "resurrects" in node.marks:
-            self.rc[nid] += 1
-            self.resurrected.append(nid)
-            return True
-        return False
-
-    def release(self, items: list[str]) -> None:
-        """Drop one reference to each; free what reaches zero, and what only that held."""
-        stack = list(reversed(items))
-        while stack:
-            nid = stack.pop()
-            if nid in self.freed or self.rc[nid] is None:
-                continue
-            self.rc[nid] -= 1
-            if self.rc[nid] == 0 and not self.run_finalizer(nid):
-                self.freed[nid] = None
-                stack.extend(reversed(self.out[nid]))
-                stack.extend(self.clear_weakrefs_to(nid))  # released first, as in a dealloc
-
-    def clear_weakrefs_to(self, nid: str) -> list[str]:
-        """A refcount death clears the weakrefs to it and takes their callbacks away (unlike the
-        collector, which leaves the callbacks to the weakrefs): returns the callbacks to release."""
-        callbacks = []
-        for wr in self.weak_in.get(nid, ()):
-            if wr not in self.freed and wr not in self.cleared:
-                self.cleared.add(wr)
-                if self.view.nodes[wr].kind == "weakref":
-                    callbacks += self.out[wr]
-                    self.out[wr] = []
-        return callbacks
-
-    def unreachable_among(self, members: list[str]) -> list[str]:
-        """deduce_unreachable: gc_refs = refcount minus references from inside the set;
-        what no member with gc_refs > 0 reaches is unreachable."""
-        gc_refs = {nid: HELD if self.rc[nid] is None else self.rc[nid] for nid in members}
-        for nid in members:
-            for dst in self.out[nid]:
-                if dst in gc_refs:
-                    gc_refs[dst] -= 1
-        seen = {nid for nid in members if gc_refs[nid] > 0}
-        stack = list(seen)
-        while stack:
-            for dst in self.out[stack.pop()]:
-                if dst in gc_refs and dst not in seen:
-                    seen.add(dst)
-                    stack.append(dst)
-        return [nid for nid in members if nid not in seen]
-
-    def closure(self, start: list[str], within: list[str]) -> list[str]:
-        allowed = set(within)
-        found = dict.fromkeys(start)
-        stack = list(start)
-        while stack:
-            for dst in self.out[stack.pop()]:
-                if dst in allowed and dst not in found:
-                    found[dst] = None
-                    stack.append(dst)
-        return list(found)
-
-
-def predict(view: HeapView, generation: int | None = 2, unbind: list[str] = ()) -> Outcome:
-    """What `del UNBIND...` followed by `collect GENERATION` would do, without doing it."""
-    replay = _Replay(view)
-    replay.release([view.roots[name] for name in unbind])
-    outcome = Outcome(generation, freed_by_del=list(replay.freed))
-    if generation is None:
-        return outcome
-    young = [nid for nid, n in view.nodes.items()
-             if replay.alive(nid) and n.tracked and isinstance(n.generation, int) and n.generation <= generation]
-    unreachable = replay.unreachable_among(young)
-    outcome.unreachable = list(unreachable)
-    legacy = [nid for nid in unreachable if view.nodes[nid].kind == "legacy"]
-    outcome.uncollectable = replay.closure(legacy, unreachable) if legacy else []
-    garbage = [nid for nid in unreachable if nid not in set(outcome.uncollectable)]
-    for nid in garbage:  # handle_weakrefs: the weakrefs in and to the garbage are cleared
-        replay.cleared.update(replay.weak_in.get(nid, ()))
-        if view.nodes[nid].kind == "weakref":
-            replay.cleared.add(nid)
-    before = len(replay.ran)
-    for nid in garbage:
-        if replay.alive(nid):
-            replay.run_finalizer(nid)
-    if len(replay.ran) > before:
-        # handle_resurrected_objects: the finalizers' roots keep what they reach
-        garbage = replay.unreachable_among(garbage)
-    if view.debug & DEBUG_SAVEALL:
-        outcome.saved = garbage
-    else:
-        before_freed = len(replay.freed)
-        doomed = set(garbage)
-        for nid in garbage:
-            if replay.alive(nid):
-                replay.freed[nid] = None
-                replay.release([dst for dst in replay.out[nid] if dst not in doomed])
-        outcome.freed = list(replay.freed)[before_freed:]
-        # what only the garbage kept alive is freed with it, legacy finalizers included (CPython)
-        outcome.uncollectable = [nid for nid in outcome.uncollectable if replay.alive(nid)]
-    outcome.finalizers = replay.ran
-    outcome.resurrected = replay.resurrected
-    return outcome
-
-
-def first_collection_freeing(view: HeapView, target: str) -> tuple[int | None, Outcome | None]:
-    """The youngest generation whose collection would free TARGET (None if none would),
-    with that collection's outcome (or the full collection's, to explain why not)."""
-    outcome = None
-    for g in (0, 1, 2):
-        outcome = predict(view, g)
-        if target in outcome.freed:
-            return g, outcome
-    return None, outcome
+def why_from_view(backend, name: str) -> dict:
+    """`why NAME` for a backend without a `why` of its own (live): the chain from the view, and
+    the fate from `pending()` (what a full collection would free), when the backend has it."""
+    view = backend.view(None)
+    target = next((n for n in view.nodes.values() if n.name == name), None)
+    if target is None:
+        backend.view([name])  # the backend's own error for an unknown or freed name
+        raise UserError(f"unknown name {name!r}")
+    chain = chain_to(view, target.id)
+    if chain is not None:
+        steps = [{"via": via, "name": view.nodes[nid].name, "kind": view.nodes[nid].kind} for via, nid in chain]
+        return {"name": name, "alive": True, "reachable": True, "chain": steps, "chain_length": len(steps)}
+    info = {"name": name, "alive": True, "reachable": False, "generation": None,
+            "verdict": "no collection frees it now (it is held from outside the collector's view)"}
+    if hasattr(backend, "pending") and name in {o["name"] for o in backend.pending()["objects"]}:
+        info.update(generation=2, verdict="the next collection of generation 2 frees it")
+    path = held_by_cycle(view, target.id)
+    cycle = next((c for c in cycles(view) if target.id in c or (path and path[0] in c)), [])
+    if cycle:
+        info.update(cycle=[view.nodes[nid].name for nid in cycle], cycle_size=len(cycle), in_cycle=target.id in cycle)
+    if len(path) > 2:
+        info["held_through"] = [view.nodes[nid].name for nid in path]
+    return info

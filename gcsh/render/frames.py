@@ -24,8 +24,10 @@ from .summarise import PICTURE_NODES, summarise, walk
 class _Story:
     """The before view, restyled phase by phase."""
 
-    def __init__(self, before: HeapView, steps: list[dict]):
+    def __init__(self, before: HeapView, steps):
         self.before = before
+        if hasattr(steps, "as_dicts"):  # the collector's typed trace, read in its declared JSON form
+            steps = steps.as_dicts()
         self.ids = {n.name: nid for nid, n in before.nodes.items()}
         self.steps: dict[str, dict] = {}
         for step in steps:
@@ -56,8 +58,9 @@ class _Story:
         return marks
 
 
-def phase_views(before: HeapView, steps: list[dict], after: HeapView) -> list[tuple[str, HeapView]]:
-    """(phase, view) for each frame of the collection that STEPS (collect --trace) recorded."""
+def phase_views(before: HeapView, steps, after: HeapView) -> list[tuple[str, HeapView]]:
+    """(phase, view) for each frame of the collection that STEPS (the trace of `collect --trace`:
+    a kernel Trace, or its `as_dicts()` form) recorded."""
     story = _Story(before, steps)
     g, young = story.generation, story.young
     merged = "generation 0" if g == 0 else f"generations 0–{g}"

@@ -1,155 +1,155 @@
 """`collect --trace`: each phase of one collection, in words a classroom can follow.
 
-The steps come from the simulator's collector (one dict per phase, objects by
-name); each phase is named as in CPython's gc_collect_main and says what it did
-to which objects, so that a reader can follow a cycle from "referenced from
-inside the set only" to "freed".
+The steps are the collector's typed trace events (gcsh/backends/sim/kernel/
+trace.py); each phase is named as in CPython's gc_collect_main and says what it
+did to which objects, so that a reader can follow a cycle from "referenced
+from inside the set only" to "freed". Lists of names are summarised past
+LIMIT (all of them with `--all`), so a traced collection of a million objects
+prints a page, not a book.
 """
 
 from __future__ import annotations
 
+from ..values import name_list
 
-def _names(ops) -> str:
-    return ", ".join(ops) if ops else "none"
-
-
-def _refs(gc_refs: dict) -> str:
-    return "  ".join(f"{name}={n}" for name, n in gc_refs.items()) or "(no objects)"
+LIMIT = 20  # names shown per list (and gc_refs entries, and steps of the walk)
 
 
-def _where(g) -> str:
-    return f"generation {g}"
+class _Lines:
+    def __init__(self, trace, limit: int | None) -> None:
+        self.trace, self.limit = trace, limit
+
+    def names(self, rows) -> str:
+        return name_list(self.trace.named(rows), self.limit) if len(rows) else "none"
+
+    def refs(self, gc_refs) -> str:
+        shown = gc_refs if self.limit is None else gc_refs[:self.limit]
+        name_of = self.trace.name_of
+        text = "  ".join(f"{name_of(op)}={n}" for op, n in shown) or "(no objects)"
+        more = len(gc_refs) - len(shown)
+        return text + (f"  … and {more:,} more" if more else "")
 
 
-def _start(step) -> list[str]:
-    g = step["generation"]
+def _start(e, w) -> list[str]:
     merged = {0: "generation 0", 1: "generation 1, then generation 0 appended",
-              2: "generation 2, then generations 0 and 1 appended"}[g]
-    return [f"start: the list to examine is {merged}: {len(step['young'])} objects",
-            f"   [{_names(step['young'])}]"]
+              2: "generation 2, then generations 0 and 1 appended"}[e.generation]
+    return [f"start: the list to examine is {merged}: {len(e.young)} objects", f"   [{w.names(e.young)}]"]
 
 
-def _update_refs(step, again) -> list[str]:
-    what = "the objects still unreachable" if again else "every object in the list"
-    return [f"update_refs: gc_refs of {what} starts at its refcount", f"   {_refs(step['gc_refs'])}"]
+def _update_refs(e, w) -> list[str]:
+    what = "the objects still unreachable" if e.again else "every object in the list"
+    return [f"update_refs: gc_refs of {what} starts at its refcount", f"   {w.refs(e.gc_refs)}"]
 
 
-def _subtract_refs(step, again) -> list[str]:
-    outside = [k for k, v in step["gc_refs"].items() if v > 0]
+def _subtract_refs(e, w) -> list[str]:
+    outside = [op for op, n in e.gc_refs if n > 0]
     return ["subtract_refs: minus one for each reference from another object in the list",
-            f"   {_refs(step['gc_refs'])}",
-            f"   gc_refs > 0 means referenced from outside the list: {_names(outside)}"]
+            f"   {w.refs(e.gc_refs)}",
+            f"   gc_refs > 0 means referenced from outside the list: {w.names(outside)}"]
 
 
-def _move_unreachable(step, again) -> list[str]:
+def _move_unreachable(e, w) -> list[str]:
     lines = ["move_unreachable: walk the list from head to tail"]
-    for move in step.get("moves") or ():
-        name, what = move[0], move[1]
-        if what == "unreachable":
+    name_of = w.trace.name_of
+    moves = e.moves if w.limit is None else e.moves[:w.limit]
+    for op, how, by in moves:
+        name = name_of(op)
+        if how == 1:
             lines.append(f"   {name}: gc_refs 0, moved to the unreachable list (for now)")
-        elif what == "back":
-            lines.append(f"   {name}: referenced by {move[2]}, which is reachable: moved back to the tail of the list")
+        elif how == 2:
+            lines.append(f"   {name}: referenced by {name_of(by)}, which is reachable: moved back to the tail of "
+                         f"the list")
         else:
             lines.append(f"   {name}: reachable")
-    lines.append(f"   reachable: [{_names(step['reachable'])}]")
-    lines.append(f"   unreachable: [{_names(step['unreachable'])}]")
+    if len(e.moves) > len(moves):
+        lines.append(f"   … and {len(e.moves) - len(moves):,} more steps")
+    lines.append(f"   reachable: [{w.names(e.reachable)}]")
+    lines.append(f"   unreachable: [{w.names(e.unreachable)}]")
     return lines
 
 
-def _untrack(step) -> list[str]:
-    lines = ["untrack_tuples" + (" and untrack_dicts" if step["to"] == 2 else "") + ": "
-             + (f"nothing in them can be part of a cycle, so they are no longer tracked: {_names(step['untracked'])}"
-                if step["untracked"] else "nothing to untrack")]
-    lines.append(f"   the survivors move to the tail of {_where(step['to'])}: {_names(step['survivors'])}")
-    return lines
+def _untrack(e, w) -> list[str]:
+    head = "untrack_tuples" + (" and untrack_dicts" if e.to == 2 else "") + ": "
+    head += (f"nothing in them can be part of a cycle, so they are no longer tracked: {w.names(e.untracked)}"
+             if len(e.untracked) else "nothing to untrack")
+    return [head, f"   the survivors move to the tail of generation {e.to}: {w.names(e.survivors)}"]
 
 
-def _legacy(step) -> list[str]:
-    if not step["uncollectable"]:
+def _legacy(e, w) -> list[str]:
+    if not len(e.uncollectable):
         return [f"move_legacy_finalizers: no legacy finalizer among the unreachable; "
-                f"the garbage is [{_names(step['unreachable'])}]"]
+                f"the garbage is [{w.names(e.unreachable)}]"]
     return [f"move_legacy_finalizers: objects with tp_del, and everything they reach, cannot be collected: "
-            f"{_names(step['uncollectable'])}",
-            f"   the garbage is now [{_names(step['unreachable'])}]"]
+            f"{w.names(e.uncollectable)}", f"   the garbage is now [{w.names(e.unreachable)}]"]
 
 
-def _weakrefs(step) -> list[str]:
-    lines = [f"handle_weakrefs: weakrefs to the garbage are cleared before any finalizer runs: "
-             f"{_names(step['cleared'])}"]
-    if step["called"]:
+def _weakrefs(e, w) -> list[str]:
+    lines = [f"handle_weakrefs: weakrefs to the garbage are cleared before any finalizer runs: {w.names(e.cleared)}"]
+    if e.called:
         lines.append(f"   then the callbacks of those not garbage themselves run (newest first), "
-                     f"each seeing a dead referent: {_names(step['called'])}")
-    if step.get("freed"):
-        lines.append(f"   {step['freed']} of them died after their callback: counted as collected")
+                     f"each seeing a dead referent: {w.names(e.called)}")
+    if e.freed:
+        lines.append(f"   {e.freed} of them died after their callback: counted as collected")
     return lines
 
 
-def _finalize(step) -> list[str]:
-    if not step["finalized"]:
+def _finalize(e, w) -> list[str]:
+    if not e.finalized:
         return ["finalize_garbage: no __del__ to run"]
-    return [f"finalize_garbage: __del__ runs once per object, in list order: {_names(step['finalized'])}"]
+    return [f"finalize_garbage: __del__ runs once per object, in list order: {w.names(e.finalized)}"]
 
 
-def _resurrected(step) -> list[str]:
-    if step["resurrected"]:
-        return [f"   resurrected (it survives, and its __del__ will not run again): "
-                f"{_names(step['resurrected'])} -> {_where(step['to'])}",
-                f"   still garbage: [{_names(step['still'])}]"]
-    return ["   nothing was resurrected"]
+def _resurrected(e, w) -> list[str]:
+    if len(e.resurrected):
+        return [f"resurrected (it survives, and its __del__ will not run again): "
+                f"{w.names(e.resurrected)} -> generation {e.to}", f"still garbage: [{w.names(e.still)}]"]
+    return ["nothing was resurrected"]
 
 
-def _delete(step) -> list[str]:
-    if not step["garbage"]:
+def _delete(e, w) -> list[str]:
+    if not len(e.garbage):
         return ["delete_garbage: nothing left to delete"]
-    if step["saved"]:
-        return [f"delete_garbage: DEBUG_SAVEALL keeps the garbage in gc.garbage instead: "
-                f"{_names(step['garbage'])}"]
+    if e.saved:
+        return [f"delete_garbage: DEBUG_SAVEALL keeps the garbage in gc.garbage instead: {w.names(e.garbage)}"]
     return [f"delete_garbage: tp_clear on each object in turn drops its references; "
-            f"refcounting frees the rest [{_names(step['garbage'])}]",
-            f"   freed, in order: {_names(step['freed'])}"]
+            f"refcounting frees the rest [{w.names(e.garbage)}]", f"   freed, in order: {w.names(e.freed)}"]
 
 
-def _result(step) -> list[str]:
-    lines = [f"result: collected {step['collected']} = {step['final']} garbage objects"
-             f" + {step['weakrefs']} weakrefs freed after their callbacks"]
-    if step["uncollectable"]:
-        lines.append(f"   uncollectable {len(step['uncollectable'])}: {_names(step['uncollectable'])} "
-                     f"stay alive in {_where(step['to'])}; gc.garbage is now [{_names(step['garbage'])}]")
+def _result(e, w) -> list[str]:
+    lines = [f"result: collected {e.collected} = {e.final} garbage objects + {e.weakrefs} weakrefs freed after "
+             f"their callbacks"]
+    if len(e.uncollectable):
+        lines.append(f"   uncollectable {len(e.uncollectable)}: {w.names(e.uncollectable)} stay alive in "
+                     f"generation {e.to}; gc.garbage is now [{w.names(e.garbage)}]")
     lines.append("   gc.collect() returns collected + uncollectable")
     return lines
 
 
+PHASES = {"start": _start, "update_refs": _update_refs, "subtract_refs": _subtract_refs,
+          "move_unreachable": _move_unreachable, "untrack": _untrack, "move_legacy_finalizers": _legacy,
+          "handle_weakrefs": _weakrefs, "finalize_garbage": _finalize, "delete_garbage": _delete,
+          "result": _result}
+AGAIN = ("update_refs", "subtract_refs", "move_unreachable")
 RESURRECTION = ("handle_resurrected_objects: deduce_unreachable again on the garbage alone, "
                 "to see whether a __del__ made any of it reachable")
 
 
-def trace_lines(steps: list[dict]) -> list[str]:
-    lines = []
+def trace_lines(trace, limit: int | None = LIMIT) -> list[str]:
+    """The numbered phases of a traced collection (TRACE: a kernel Trace)."""
+    w = _Lines(trace, limit)
+    lines: list[str] = []
     n = 0
-    phases = {"start": _start, "untrack": _untrack, "move_legacy_finalizers": _legacy,
-              "handle_weakrefs": _weakrefs, "finalize_garbage": _finalize, "delete_garbage": _delete,
-              "result": _result}
-    again_phases = {"update_refs": _update_refs, "subtract_refs": _subtract_refs,
-                    "move_unreachable": _move_unreachable}
     in_resurrection = False
-    for step in steps:
-        phase = step["phase"]
-        base = phase.split(" ")[0]
-        again = "(again" in phase
-        if base in again_phases:
-            body = again_phases[base](step, again)
-        elif base == "handle_resurrected_objects":
+    for e in trace:
+        if e.PHASE == "handle_resurrected_objects":
             if not in_resurrection:  # no object was left to look at again
                 n += 1
                 lines.append(f"{n:2}. {RESURRECTION}")
-            lines.extend("    " + line.lstrip() for line in _resurrected(step))
+            lines.extend("    " + line.lstrip() for line in _resurrected(e, w))
             in_resurrection = False
             continue
-        elif base in phases:
-            body = phases[base](step)
-        else:
-            body = [f"{phase}: {step}"]
-        if again:
+        body = PHASES[e.PHASE](e, w)
+        if e.PHASE in AGAIN and e.again:
             if not in_resurrection:
                 n += 1
                 lines.append(f"{n:2}. {RESURRECTION}")

@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from gcsh.backends.sim.heap import PERMANENT
+from gcsh.backends.sim.kernel.layout import PERMANENT
 from gcsh.runner import Session
 
 CALLBACK = 'lambda r: _rec.append("C") or _rec.append(_idn.get(id(r)))'
@@ -67,25 +67,31 @@ class SimRunner:
         self.out, self.err = io.StringIO(), io.StringIO()
         self.session = Session(self.out, self.err, json_mode=True, model=model)
         self.backend = self.session.sim
-        self.heap.journal = []
+        self.sim_heap.events = []
         self.program = Program(model)
-        self.program.stats = self.heap.stats
+        self.program.stats = self.backend.get_stats()
         self.program.sim.append(self.observe([], [], []))
 
     @property
-    def heap(self):
+    def sim_heap(self):
         return self.backend.heap
+
+    @property
+    def heap(self):
+        """What the program generator reads of the heap (programs.py), in the shape it reads it."""
+        return HeapReader(self.backend.heap)
 
     def run(self, line: str, scratch=()) -> dict | None:
         """Run one command; its JSON result, or None if the simulator refused it.
         SCRATCH: what the Python call allocates and frees around the command (an argument tuple)."""
         out_start, err_start = self.out.tell(), self.err.tell()
-        journal_start = len(self.heap.journal)
-        saved = dict(self.heap.free), list(self.heap.count)
-        self.heap.scratch(scratch)
+        heap = self.sim_heap
+        journal_start = len(heap.events)
+        saved = heap.free[:], heap.count[:]
+        heap.scratch(scratch)
         ok = self.session.run_line(line)
         if not ok:
-            self.heap.free, self.heap.count = saved
+            heap.free[:], heap.count[:] = saved
         self.out.seek(out_start)
         produced = self.out.read()
         self.err.seek(err_start)
@@ -93,35 +99,62 @@ class SimRunner:
         if not ok:
             return None
         result = json.loads(produced.splitlines()[-1])["result"]
-        events = self.heap.journal[journal_start:]
+        events = heap.events[journal_start:]
         collected = [result["unreachable"]] if line.startswith("collect") else []
         self.program.lines.append(line)
         self.program.sim.append(self.observe(events, debug.splitlines(), collected))
-        self.program.stats = self.heap.stats
+        self.program.stats = self.backend.get_stats()
         self.program.referrers = self.referrers()
         return result
 
     def referrers(self) -> dict:
-        heap = self.heap
+        heap = self.sim_heap
         return {name: self.backend.referrers([name]) for name, op in heap.roots.items()
-                if heap.kind[op] not in ("int", "str")}
+                if heap.kind_of(op) not in ("int", "str")}
 
     def observe(self, events, debug, collected) -> dict:
-        heap = self.heap
+        heap = self.sim_heap
         count = list(heap.count)
         heap.scratch(["tuple3"])  # gc.get_count()'s result
         gens = []
         for g in range(3):
-            gens.append([heap.name[op] for op in heap.generations[g]])
+            gens.append([heap.name_of(op) for op in heap.objects(g)])
             heap.scratch(["list"])  # gc.get_objects(g)'s result
         bound = {}
         for name in self.program.names:
             op = heap.roots.get(name)
             if op is not None:
-                bound[name] = (heap.refcnt[op], heap.tracked(op), op in heap.finalized)
-        return {"count": count, "gens": gens, "bound": bound, "garbage": [heap.name[op] for op in heap.garbage],
-                "freeze": len(heap.generations[PERMANENT]), "events": [list(e) for e in events],
+                bound[name] = (heap.refcnt[op], heap.tracked(op), heap.is_finalized(op))
+        return {"count": count, "gens": gens, "bound": bound, "garbage": [heap.name_of(op) for op in heap.garbage],
+                "freeze": heap.count_of(PERMANENT), "events": [list(e) for e in events],
                 "debug": [normalize_sim_debug(line) for line in debug], "collect": collected}
+
+
+class HeapReader:
+    """The simulated heap through its read API, in the shape programs.py reads it (kinds, names,
+    references and keys by row, the weakref tables, the collector's settings)."""
+
+    def __init__(self, heap) -> None:
+        self._heap = heap
+        self.roots, self.model, self.callback, self.instance_dict = heap.roots, heap.model, heap.callback, heap.instance_dict
+        self.weakrefs, self.enabled, self.threshold, self.count = heap.weakrefs, heap.enabled, heap.threshold, heap.count
+        self.kind = _ByRow(heap.kind_of)
+        self.name = _ByRow(heap.name_of)
+        self.refs = _ByRow(lambda op: heap.items(op) or None)
+        self.keys = _ByRow(heap.keys_of)
+        self.refcnt = heap.refcnt
+        self.by_name = {heap.name_of(op): op for op in heap.live()}
+
+    def alive(self, op: int) -> bool:
+        return self._heap.alive(op)
+
+
+class _ByRow:
+    def __init__(self, get) -> None:
+        self.get = get
+
+    def __getitem__(self, op):
+        return self.get(op)
 
 
 ELAPSED = re.compile(r"\d+\.\d{4}s elapsed")

@@ -31,8 +31,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 
+from array import array
+
 from ...values import Atom
-from ..sim.heap import PERMANENT, UNTRACKED
+from ..sim.kernel.journal import Journal
+from ..sim.kernel.layout import FINALIZED, HEADS, KEYED, PERMANENT, UNTRACKED, kind_code
 from .idmap import index_of
 from .objects import HEAPTYPE, has_del, type_name
 from .ownership import describe
@@ -161,7 +164,8 @@ def _read_code(kind: str, tp: type) -> int:
     return NONE
 
 
-def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bound: dict[str, int]) -> dict:
+def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bound: dict[str, int],
+         attrs: dict[int, list[str]] | None = None) -> dict:
     """Fill SIM's heap (emptied first) with OBJS (IDS: their ids). NAMES: id -> user name; BOUND: name -> id of
     the objects the user's root names hold. Returns what was copied, for the command's output.
 
@@ -184,20 +188,21 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     for i in [get(id(objs[i].__callback__)) for i in weak if objs[i].__callback__ is not None]:
         kinds[i], codes[i] = "function", NONE  # a callback: the simulator calls functions without references
         type_names.pop(i, None)
-    reads = (None, dict.values, gc.get_referents, None)
-    raw_refs = [obj if code == SELF else (() if code == NONE else reads[code](obj)) for code, obj in zip(codes, objs)]
-    keys_col: list = [None] * n
+    reads = (tuple, _values, gc.get_referents, None)
+    # each container's items taken once, as they are now: its length and its references must agree
+    # even if it changes while the copy is made (a set gcsh itself adds to, say)
+    raw_refs = [() if code == NONE else reads[code](obj) for code, obj in zip(codes, objs)]
+    keys_col: dict[int, list] = {}
     for i in special:
         code = codes[i]
         if code == VALUES:
             keys_col[i] = _dict_labels(objs[i])
         elif code == REFERENTS:
-            keys_col[i] = _labels(len(raw_refs[i]))
-    refs_col, degree, literals = _convert(raw_refs, index)
+            keys_col[i] = _attribute_labels(objs[i], raw_refs[i], (attrs or {}).get(ids[i], ()))
+    flat, lengths, degree, literals = _convert(raw_refs, index)
     del raw_refs
-    for i in special:
-        if codes[i] == NONE:
-            refs_col[i] = None
+    starts = array("i", accumulate(chain((0,), lengths[:-1])))
+    refs_col = _Slices(flat, starts, lengths)
     weak = [(i, get(id(objs[i]())), get(id(objs[i].__callback__)) if objs[i].__callback__ is not None else None)
             for i in weak]
     finalized = [i for i in special if kinds[i] == "finalizer" and gc.is_finalized(objs[i])]
@@ -207,34 +212,60 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     held = [cb for _, _, cb in weak if cb is not None] + garbage + list(roots.values())  # a weakref holds its callback
     for i in held:
         degree[i] += 1
-    names_col = _names(kinds, names, index)
+    user_names = {index.get(oid): name for oid, name in names.items() if index.get(oid) is not None}
     del objs, index, codes
     references = sum(degree)
     refcnt, outside = _refcounts(raw, overhead, degree, n)
     del raw
 
-    sim.reset()
-    _fill(sim.heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names)
     heap = sim.heap
-    heap.roots.update(roots)
-    heap.garbage = garbage
-    heap.finalized.update(finalized)
-    heap.instance_dict.update(dicts)
+    _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names)
+    del flat
+    heap.roots.update({name: i + HEADS for name, i in roots.items()})
+    heap.garbage = [i + HEADS for i in garbage]
+    for i in finalized:
+        heap.flags[i + HEADS] |= FINALIZED
+    heap.instance_dict.update({i + HEADS: d + HEADS for i, d in dicts.items()})
     weakrefable = _weakrefable()
     for i, target, cb in weak:
-        if target is not None and heap.kind[target] in weakrefable:
-            heap.add_weakref(i, target, cb)
+        wr, cb = i + HEADS, None if cb is None else cb + HEADS
+        if target is not None and heap.kind_of(target + HEADS) in weakrefable:
+            heap.add_weakref(wr, target + HEADS, cb)
         else:
-            heap.referent[i] = None  # its referent was not copied: as if it were gone
+            heap.referent[wr] = None  # its referent was not copied: as if it were gone
             if cb is not None:
-                heap.refs[i], heap.keys[i], heap.callback[i] = [cb], ["__callback__"], cb
+                heap.edges_set(wr, [cb])
+                heap.keys[wr], heap.callback[wr] = ["__callback__"], cb
+                heap.flags[wr] |= KEYED
     holder = _hold_outside(heap, outside, n)
-    heap.count[:] = list(gc.get_count())
+    heap.count[:] = array("q", gc.get_count())
     heap.threshold[:] = list(gc.get_threshold())
     heap.enabled = gc.isenabled()
-    heap.long_lived_total = len(heap.generations[2])
+    heap.long_lived_total = heap.count_of(2)
+    heap.journal = Journal(heap)  # the copy is where the simulator's history starts
     return {"objects": n, "references": references, "literals": len(literals),
             "outside": len(outside), "outside_name": holder, "named": len(roots)}
+
+
+def _attribute_labels(obj: object, refs, attrs) -> list[str]:
+    """An instance's references labelled by the attributes that hold them, where gcsh knows their
+    names (it set them: `link`), by position otherwise (reading the names of inline attributes would
+    make CPython build the instance's __dict__); each label once."""
+    labels = _labels(len(refs))
+    if attrs:
+        at = {}
+        for attr in attrs:
+            value = getattr(obj, attr, None)
+            if value is not None:
+                at.setdefault(id(value), attr)
+        labels = [at.get(id(r), label) for r, label in zip(refs, labels)]
+        if len(set(labels)) != len(labels):  # one object under two names: positions keep them apart
+            labels = _labels(len(refs))
+    return labels
+
+
+def _values(d: dict) -> tuple:
+    return tuple(d.values())
 
 
 def _dict_labels(d: dict) -> list[str]:
@@ -244,21 +275,32 @@ def _dict_labels(d: dict) -> list[str]:
     return keys
 
 
-def _convert(raw_refs: list, index) -> tuple[list, list[int], dict]:
-    """Each object's references as ids of the copy (literals for what is not copied), and how
-    many references each id receives: one flat pass, cut back into lists by slicing."""
+class _Slices:
+    """Object i's references, read from the flat list when asked for (only a few objects are)."""
+
+    def __init__(self, flat: list, starts: array, lengths: array) -> None:
+        self.flat, self.starts, self.lengths = flat, starts, lengths
+
+    def __getitem__(self, i: int) -> list:
+        return self.flat[self.starts[i]:self.starts[i] + self.lengths[i]]
+
+
+def _convert(raw_refs: list, index) -> tuple[list, array, list[int], dict]:
+    """Every object's references, laid end to end, as positions in the copy (and, at the
+    positions of what is not copied, literals: one per object), each object's number of
+    references, and how many references each position receives: one flat pass."""
     flat, degree, misses = index.convert(raw_refs)
+    lengths = array("i", map(len, raw_refs))
     literals: dict[int, Atom] = {}
-    ends = list(accumulate(map(len, raw_refs)))
     if misses:  # what is not copied: one literal per object, put in place at C speed but the last step
+        ends = list(accumulate(lengths))
         missing = _at(raw_refs, ends, misses, len(flat))
         ids = list(map(id, missing))
         literals = {i: _literal(x) for i, x in dict(zip(ids, missing)).items()}
         del missing
         for k, lit in zip(misses, map(literals.__getitem__, ids)):
             flat[k] = lit
-    refs_col = list(map(flat.__getitem__, map(slice, chain((0,), ends), ends)))
-    return refs_col, degree, literals
+    return flat, lengths, degree, literals
 
 
 def _at(parts: list, ends: list[int], offsets: list[int], total: int) -> list:
@@ -333,57 +375,81 @@ def _instance_dicts(sim, objs: list, kinds: list[str], refs_col: list, index, sp
     return out
 
 
-def _names(kinds: list[str], names: dict[int, str], index) -> list[str]:
-    """Generated names (`_list12`), and the user's where there is one (once each)."""
-    prefix = {kind: "_" + kind.rpartition(".")[2] for kind in set(kinds)}
-    out = list(map(operator.concat, map(prefix.__getitem__, kinds), map(str, range(len(kinds)))))
-    used = set()
-    for oid, name in names.items():
-        i = index.get(oid)
-        if i is not None and name not in used:
-            out[i] = name
-            used.add(name)
-    return out
-
-
-def _fill(heap, kinds, refcnt, refs_col, keys_col, gens, names_col, type_names) -> None:
-    """The per-object columns, in bulk, and the generation lists in list order."""
+def _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names) -> None:
+    """The columns, in bulk, and the generation lists in list order (rows start at HEADS: the heap
+    is new). Only the user's names are stored; the others are computed from the rows."""
     n = len(kinds)
-    heap.kind.extend(kinds)
-    heap.refcnt.extend(refcnt)
-    heap.refs.extend(refs_col)
-    heap.keys.extend(keys_col)
-    heap.gen.extend(gens)
-    heap.name.extend(names_col)
-    heap.type_names.update(type_names)
-    heap.by_name.update(zip(names_col, range(n)))
+    codes = {kind: kind_code(kind) for kind in set(kinds)}
+    heap.kind.extend(array("H", map(codes.__getitem__, kinds)))
+    heap.refcnt.extend(array("i", refcnt))
+    heap.gc_refs.extend(array("i", bytes(4 * n)))
+    heap.flags.extend(array("B", bytes(n)))
+    heap.gen.extend(array("b", gens))
+    heap.nxt.extend(array("i", [-1]) * n)
+    heap.prv.extend(array("i", [-1]) * n)
+    heap.estart.extend(starts)
+    heap.elen.extend(lengths)
+    heap.ecap.extend(lengths)
+    if literals:  # literal entries become the pool's negative entries
+        encoded = {id(lit): heap.encode(lit) for lit in literals.values()}
+        flat = [x if type(x) is int else encoded[id(x)] for x in flat]
+    heap.pool.extend(_rows(flat))
+    for i, keys in keys_col.items():
+        heap.keys[i + HEADS] = keys
+        heap.flags[i + HEADS] |= KEYED
+    heap.type_names.update({i + HEADS: name for i, name in type_names.items()})
+    for i, name in user_names.items():
+        if heap.names.by_name.get(name) is None:  # (once each)
+            heap.names.by_name[name], heap.names.of_row[i + HEADS] = i + HEADS, name
+    heap.nlive += n
     for marker, members in _groups(gens).items():
         if marker != UNTRACKED:
-            heap.generations[marker] = dict.fromkeys(members)
-    shared = getattr(heap, "shared_keys", None)
-    if shared is not None:  # 3.11+ instances visit their values in the order of these names
-        widest = max((len(k) for k in keys_col if k is not None), default=0)
-        for kind in ("object", "finalizer"):
-            shared[kind] = _labels(widest)
+            _link(heap, marker, [m + HEADS for m in members])
+    widest = max((len(k) for k in keys_col.values()), default=0)
+    for kind in ("object", "finalizer"):  # 3.11+ instances visit their values in the order of these names
+        heap.shared_keys[kind] = tuple(_labels(widest))
+    heap._grow_dirty()
+
+
+def _rows(flat: list) -> array:
+    """Positions in the copy (>= 0) as rows (+ HEADS); literal entries (< 0) as they are (with numpy
+    if it is loaded already: importing it would add its objects to the interpreter being copied)."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
+        return array("i", [x + HEADS if x >= 0 else x for x in flat])
+    entries = numpy.array(flat, dtype=numpy.int64)
+    entries[entries >= 0] += HEADS
+    return array("i", entries.astype(numpy.int32).tobytes())
+
+
+def _link(heap, head: int, rows: list[int]) -> None:
+    """Make ROWS, in order, the list at HEAD."""
+    if not rows:
+        return
+    nxt, prv = heap.nxt, heap.prv
+    for a, b in zip(rows, rows[1:]):
+        nxt[a], prv[b] = b, a
+    nxt[head], prv[rows[0]] = rows[0], head
+    nxt[rows[-1]], prv[head] = head, rows[-1]
 
 
 def _hold_outside(heap, outside: list[int], n: int) -> str | None:
     """One untracked list, bound to the root `outside`, holding every reference from outside."""
     if not outside:
         return None
-    name = OUTSIDE if OUTSIDE not in heap.by_name else f"{OUTSIDE}_{n}"
+    name = OUTSIDE if heap.live_row(OUTSIDE) is None else f"{OUTSIDE}_{n}"
     on_alloc, heap.on_alloc = heap.on_alloc, None  # its allocation must not start a collection
     try:
         holder = heap.new_object("list", name)
     finally:
         heap.on_alloc = on_alloc
-    heap.refs[holder] = outside
+    heap.edges_set(holder, [i + HEADS for i in outside])
     heap.bind(name, holder)
     return name
 
 
 def _weakrefable() -> frozenset:
-    from ..sim.heap import WEAKREFABLE
+    from ..sim.kernel.layout import WEAKREFABLE
     return WEAKREFABLE
 
 
@@ -394,10 +460,15 @@ def copy_heap(backend, sim, names: list[str] | None) -> dict:
     model = default_model()
     if sim.model.version != model:
         sim.set_model(model)  # the copy is of this interpreter's heap: simulate this version
+    previous = sim.heap
+    sim.reset()  # the previous copy goes first: a copy must never see the simulator's own state
+    previous.dispose()
+    del previous
     objs, gens, ids = gather_reach(backend, names) if names else gather_all(backend)
     user = {rec.oid: rec.name for rec in backend.records.by_id.values()}
     bound = {name: id(backend.ns[name]) for name in backend.records.user_names()}
-    info = load(sim, objs, gens, ids, user, bound)
+    attrs = {rec.oid: list(rec.attrs) for rec in backend.records.by_id.values() if rec.attrs}
+    info = load(sim, objs, gens, ids, user, bound, attrs)
     info["seconds"] = time.perf_counter() - start
     info["scope"] = "reach" if names else "all"
     info["model"] = model

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ...values import Atom
 from ...errors import UserError
+from ...values import Atom
 from ..base import Backend
-from . import collector, snapshot
-from .heap import COLLECTING, FREED, PERMANENT, UNTRACKED, Heap, address
+from . import checkpoint as checkpoints
+from .kernel import collector
+from .kernel.heap import Heap
+from .kernel.layout import (COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
+                            address)
 from .models import MODELS, OBJECTS_NEGATIVE, OBJECTS_TOO_BIG, default_model
+from .freed import FreedNames
 
-GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting",
+GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting", UNREACHABLE: "collecting",
               UNTRACKED: "untracked", FREED: "freed"}
+JSON_NAMES = 10_000  # names a JSON answer lists before it stops (the count is always complete)
 
 
 class SimBackend(Backend):
@@ -23,10 +28,10 @@ class SimBackend(Backend):
         self.model = MODELS[model or default_model()]
         self.heap = self._new_heap()
         self.auto_reports: list[collector.Report] = []
-        self.last_unreachable: set[int] = set()  # what the last collection found, for pictures
+        self.last_unreachable = ()  # rows the last collection found unreachable, for pictures
 
-    def _new_heap(self) -> Heap:
-        heap = Heap(self.model, self.emit)
+    def _new_heap(self, heap: Heap | None = None) -> Heap:
+        heap = Heap(self.model, self.emit) if heap is None else heap
         heap.on_alloc = self._on_alloc
         heap.on_safe_point = self._safe_point
         return heap
@@ -49,9 +54,10 @@ class SimBackend(Backend):
         report = run(self.heap)
         if report is not None:
             self.auto_reports.append(report)
-            self.last_unreachable = set(report.unreachable_ids)
+            self.last_unreachable = report.unreachable_ids
+            freed = self.freed_names(report.freed)
             self.emit("event", f"automatic collection of generation {report.generation}: "
-                               f"{report.unreachable} unreachable" + self._freed_suffix(report.freed))
+                               f"{report.unreachable} unreachable" + (f"; freed {freed.listing()}" if freed else ""))
 
     def _safe_point(self) -> None:
         """3.12+: a scheduled collection runs at the next safe point (see end_command)."""
@@ -60,38 +66,33 @@ class SimBackend(Backend):
 
     def begin_command(self) -> None:
         self.auto_reports = []
-        self.heap.freed_log.clear()
+        del self.heap.freed_log[:]
 
     def end_command(self) -> list[dict]:
         heap = self.heap
         if heap.gc_scheduled:
             self._safe_point()
-        return [self._report_dict(r) for r in self.auto_reports]
+        return [self.report_dict(r) for r in self.auto_reports]
 
     def checkpoint(self, command: str, words: int):
-        return snapshot.backend_checkpoint(self, command, words)
+        return checkpoints.checkpoint(self, command)
 
-    def freed_names(self, ops: list[int] | None = None) -> list[str]:
+    def freed_names(self, ops=None) -> FreedNames:
         """Names of freed objects, in allocation order (the order they were freed in is in --trace).
-        Objects CPython makes and drops within one operation (`x:callbacks`, a name no one can
-        type) are left out."""
-        ops = self.heap.freed_log if ops is None else ops
-        names = self.heap.name
-        return [names[op] for op in sorted(ops) if ":" not in names[op]]
-
-    def _freed_suffix(self, ops: list[int]) -> str:
-        return "; freed " + ", ".join(self.freed_names(ops)) if ops else ""
+        Objects CPython makes and drops within one operation (`x:callbacks`) are left out."""
+        return FreedNames(self.heap, self.heap.freed_log if ops is None else ops)
 
     # ------------------------------------------------------------ status
 
     def status(self) -> dict:
         h = self.heap
         return {"backend": "sim", "model": self.model.version, "enabled": h.enabled, "count": list(h.count),
-                "threshold": list(h.threshold), "debug": h.debug, "frozen": len(h.generations[PERMANENT]),
-                "objects": len(h.by_name)}
+                "threshold": list(h.threshold), "debug": h.debug, "frozen": h.count_of(PERMANENT),
+                "objects": len(h)}
 
     def names(self) -> list[str]:
-        return list(self.heap.by_name)
+        heap = self.heap
+        return list(dict.fromkeys([*heap.roots, *(name for name, op in heap.names.explicit() if heap.alive(op))]))
 
     # ------------------------------------------------------------ building the heap
 
@@ -101,9 +102,9 @@ class SimBackend(Backend):
     def _check_new_name(self, name: str) -> None:
         heap = self.heap
         if name in heap.roots:
-            raise UserError(f"name {name!r} is already bound to a {heap.kind[heap.roots[name]]}; "
+            raise UserError(f"name {name!r} is already bound to a {heap.kind_of(heap.roots[name])}; "
                             f"del it first or choose another name")
-        if name in heap.by_name:
+        if heap.live_row(name) is not None:
             raise UserError(f"name {name!r} still belongs to an unbound object awaiting collection; "
                             f"collect first or choose another name")
 
@@ -122,10 +123,11 @@ class SimBackend(Backend):
         if kind == "tuple" and not resolved:
             raise UserError("the empty tuple is a shared singleton in CPython, never a new object: "
                             "give the tuple at least one item")
-        with heap.held(resolved):
+        held = heap.hold(resolved)
+        try:
             op = heap.new_object(kind, name, size=len(resolved))
             if kind == "tuple":
-                heap.refs[op] = list(resolved)
+                heap.edges_set(op, resolved)
                 for item in resolved:
                     heap.incref(item)
                 if not (self.model.tuples_untracked_at_creation
@@ -141,32 +143,37 @@ class SimBackend(Backend):
                 for item in resolved:
                     heap.store(op, item)
             if resurrect:
-                heap.resurrects.add(op)
+                heap.set_flag(op, RESURRECTS)
             if name not in heap.roots:
                 heap.bind(name, op)
+        finally:
+            heap.release(held)
         return self.describe_object(op)
 
     def weakref(self, name: str, target: str, with_callback: bool) -> dict:
         heap = self.heap
         self._check_new_name(name)
         t = heap.find(target)
-        if heap.kind[t] not in ("set", "object", "finalizer", "legacy", "function"):
+        if heap.kind_of(t) not in WEAKREFABLE:
             raise UserError(f"cannot create weak reference to '{heap.type_name(t)}' object")
-        basic = [wr for wr in heap.weakrefs.get(t, ()) if wr not in heap.callback]
+        basic = [wr for wr in heap.weakrefs_to(t) if wr not in heap.callback]
         if basic and not with_callback:
-            raise UserError(f"{target} already has a weak reference without a callback, {heap.name[basic[0]]}: "
+            raise UserError(f"{target} already has a weak reference without a callback, {heap.name_of(basic[0])}: "
                             f"CPython's weakref.ref({target}) gives that same object back "
                             f"(add --callback for a new one)")
-        with heap.held([t]):
+        held = heap.hold([t])
+        try:
             cb = None
             if with_callback:
                 cb = heap.new_object("function", f"{name}.__callback__")
                 heap.track(cb)
-                heap.refcnt[cb] = 1
+                heap.add_ref(cb, 1)
             wr = heap.new_object("weakref", name)
             heap.track(wr)
             heap.add_weakref(wr, t, cb)
             heap.bind(name, wr)
+        finally:
+            heap.release(held)
         return self.describe_object(wr)
 
     def link(self, src: str, dst, key=None) -> dict:
@@ -174,8 +181,11 @@ class SimBackend(Backend):
         s = heap.find(src)
         item = dst if isinstance(dst, Atom) else heap.find(dst)
         heap.check_store(s, item, key)
-        with heap.held([s, item]):
+        held = heap.hold([s, item])
+        try:
             label = heap.store(s, item, key)
+        finally:
+            heap.release(held)
         return {"src": src, "dst": heap.label(item), "key": label,
                 "refcount": heap.refcnt[item] if type(item) is int else None}
 
@@ -196,41 +206,31 @@ class SimBackend(Backend):
                 raise UserError(f"{name!r} is not bound (it is kept alive only by references)")
         if len(set(names)) != len(names):
             raise UserError("the same name twice in one del")
-        ops = [heap.roots.pop(name) for name in names]
+        ops = [heap.table_pop(heap.roots, name) for name in names]
         heap.release(ops)
-        alive = {heap.name[op]: heap.refcnt[op] for op in ops if heap.alive(op)}
+        alive = {heap.name_of(op): heap.refcnt[op] for op in ops if heap.alive(op)}
         return {"freed": self.freed_names(), "alive": alive}
 
     # ------------------------------------------------------------ collecting
 
     def collect(self, generation: int, trace: bool = False) -> dict:
-        tracer = collector.Trace() if trace else None
+        from .kernel.trace import Trace
+        tracer = Trace(self.heap.name_of) if trace else None
         report = collector.collect(self.heap, generation, tracer)
-        self.last_unreachable = set(report.unreachable_ids)
-        result = self._report_dict(report)
+        self.last_unreachable = report.unreachable_ids
+        result = self.report_dict(report, limit=None)
         if tracer is not None:
-            result["trace"] = self._trace_dicts(tracer)
+            result["trace"] = tracer
         return result
 
-    def _report_dict(self, report: collector.Report) -> dict:
+    def report_dict(self, report: collector.Report, limit: int | None = JSON_NAMES) -> dict:
+        """A collection's result; `freed` is the lazy list of names (capped at LIMIT names when
+        given: automatic collections' reports go straight to JSON)."""
+        freed = self.freed_names(report.freed)
         return {"generation": report.generation, "unreachable": report.unreachable,
                 "collected": report.collected, "uncollectable": report.uncollectable,
-                "freed": self.freed_names(report.freed), "elapsed": report.elapsed,
-                "automatic": report.automatic}
-
-    def _trace_dicts(self, tracer: collector.Trace) -> list[dict]:
-        names = self.heap.name
-
-        def convert(value):
-            if isinstance(value, dict):
-                return {names[k]: v for k, v in value.items()}
-            if isinstance(value, list):
-                return [names[op] if type(op) is int else convert(op) for op in value]
-            if isinstance(value, tuple):  # a step of the walk: (op, what[, by])
-                return [names[x] if type(x) is int else x for x in value]
-            return value
-
-        return [{"phase": phase, **{k: convert(v) for k, v in details.items()}} for phase, details in tracer.steps]
+                "freed": freed if limit is None else freed[:limit], "freed_count": len(freed),
+                "elapsed": report.elapsed, "automatic": report.automatic}
 
     def set_enabled(self, on: bool) -> None:
         self.heap.enabled = on
@@ -242,6 +242,7 @@ class SimBackend(Backend):
         return self.heap.debug
 
     def set_debug(self, value: int) -> None:
+        self.model.check_debug(value)
         self.heap.debug = value
 
     def get_threshold(self) -> list[int]:
@@ -250,6 +251,8 @@ class SimBackend(Backend):
     def set_threshold(self, values: list[int]) -> None:
         if not values:
             raise UserError(self.model.set_threshold_error)
+        for v in values:
+            self.model.check_threshold(v)
         for i, v in enumerate(values):
             self.heap.threshold[i] = v
 
@@ -257,7 +260,7 @@ class SimBackend(Backend):
         return list(self.heap.count)
 
     def get_stats(self) -> list[dict]:
-        return [dict(entry) for entry in self.heap.stats]
+        return [self.heap.stats_of(g) for g in range(3)]
 
     def get_objects(self, generation: int | None) -> list[str]:
         heap = self.heap
@@ -269,18 +272,14 @@ class SimBackend(Backend):
             raise UserError(OBJECTS_TOO_BIG)
         else:
             gens = (generation,)
-        return [heap.name[op] for g in gens for op in heap.generations[g]]
+        return [heap.name_of(op) for g in gens for op in heap.objects(g)]
 
     def referrers(self, names: list[str]) -> list[str]:
         """gc.get_referrers: tracked objects of generations 0-2 whose traverse visits a target."""
         heap = self.heap
         targets = {heap.find(n) for n in names}
-        found = []
-        for g in (0, 1, 2):
-            for op in heap.generations[g]:
-                if any(t in targets for t in heap.traverse(op)):
-                    found.append(heap.name[op])
-        return found
+        return [heap.name_of(op) for g in (0, 1, 2) for op in heap.objects(g)
+                if not targets.isdisjoint(heap.rows_of(op))]
 
     def referents(self, names: list[str]) -> list[str]:
         heap = self.heap
@@ -295,23 +294,27 @@ class SimBackend(Backend):
         return self.heap.tracked(self.heap.find(name))
 
     def is_finalized(self, name: str) -> bool:
-        return self.heap.find(name) in self.heap.finalized
+        return self.heap.is_finalized(self.heap.find(name))
 
     def freeze(self) -> int:
         heap = self.heap
         for g in (0, 1, 2):
-            heap.place(heap.take(g), PERMANENT)
+            for op in list(heap.objects(g)):
+                heap.put(heap.GEN, op, PERMANENT)
+            heap.list_merge(g, PERMANENT)
             heap.count[g] = 0
-        return len(heap.generations[PERMANENT])
+        return heap.count_of(PERMANENT)
 
     def unfreeze(self) -> int:
         heap = self.heap
-        moved = heap.take(PERMANENT)
-        heap.place(moved, 2)
+        moved = list(heap.objects(PERMANENT))
+        for op in moved:
+            heap.put(heap.GEN, op, 2)
+        heap.list_merge(PERMANENT, 2)
         return len(moved)
 
     def freeze_count(self) -> int:
-        return len(self.heap.generations[PERMANENT])
+        return self.heap.count_of(PERMANENT)
 
     def callbacks(self, on: bool | None) -> bool:
         if on is not None:
@@ -320,9 +323,10 @@ class SimBackend(Backend):
 
     def garbage(self, clear: bool) -> list[str]:
         heap = self.heap
-        names = [heap.name[op] for op in heap.garbage]
+        names = [heap.name_of(op) for op in heap.garbage]
         if clear:
-            held, heap.garbage = heap.garbage, []
+            held = heap.garbage
+            heap.attr_set("garbage", [])
             heap.release(held)
         return names
 
@@ -330,28 +334,64 @@ class SimBackend(Backend):
 
     def describe_object(self, op: int) -> dict:
         heap = self.heap
-        return {"name": heap.name[op], "kind": heap.kind[op], "type": heap.type_name(op),
+        name = heap.name_of(op)
+        return {"name": name, "kind": heap.kind_of(op), "type": heap.type_name(op),
                 "refcount": heap.refcnt[op], "generation": GEN_LABELS[heap.gen[op]],
-                "tracked": heap.tracked(op), "finalized": op in heap.finalized,
-                "bound": heap.name[op] in heap.roots, "address": address(op)}
+                "tracked": heap.tracked(op), "finalized": heap.is_finalized(op),
+                "bound": heap.roots.get(name) == op, "address": address(op), "handle": heap.handle(op)}
 
     def rows(self) -> list[dict]:
-        heap = self.heap
-        return [self.describe_object(op) for op in heap.by_name.values()]
+        return [self.describe_object(op) for op in self.heap.live()]
 
     def view(self, names: list[str] | None = None):
         from .view import build_view
         return build_view(self, names)
 
     def replace_heap(self, heap: Heap) -> None:
-        """Make a heap built aside (by `load`) the current one, with its model."""
-        heap.on_alloc = self._on_alloc
-        self.model, self.heap, self.last_unreachable = heap.model, heap, set()
+        """Make a heap built aside (by `load` or `snapshot`) the current one, with its model."""
+        self.model, self.heap, self.last_unreachable = heap.model, self._new_heap(heap), ()
 
     def reset(self) -> None:
         self.heap = self._new_heap()
-        self.last_unreachable = set()
+        self.last_unreachable = ()
 
     def set_model(self, version: str) -> None:
         self.model = MODELS[version]
         self.reset()
+
+    # ------------------------------------------------------------ the journal, and questions answered with it
+
+    def undo(self, n: int) -> dict:
+        return checkpoints.undo(self, n)
+
+    def redo(self, n: int) -> dict:
+        return checkpoints.redo(self, n)
+
+    def cycles(self) -> list[list[str]]:
+        from .analysis import cycles
+        return cycles(self.heap)
+
+    def pending(self) -> dict:
+        from .analysis import pending
+        return pending(self)
+
+    def find(self, type_name: str, limit: int) -> dict:
+        from .analysis import find
+        return find(self.heap, type_name, limit)
+
+    def why(self, name: str) -> dict:
+        from .analysis import why
+        return why(self, name)
+
+    def whatif(self, names: list[str], generation: int) -> dict:
+        from .analysis import whatif
+        return whatif(self, names, generation)
+
+    def cycle_fates(self, names: list[str]) -> dict:
+        from .analysis import cycle_fates
+        return cycle_fates(self, names)
+
+    def freed_by(self, names: list[str]) -> dict:
+        from .analysis import freed_by
+        return freed_by(self, names)
+

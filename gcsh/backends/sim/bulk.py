@@ -1,12 +1,13 @@
 """Building large structures of lists in one step: chains, rings, trees, random graphs.
 
 Each builder checks everything first, then appends all the objects to the
-heap's columns at once: the same state as the equivalent `alloc`/`link`/`del`
-commands would leave (same refcounts, references and generation-0 order), at
-C speed rather than a command per object. The objects get stable generated
-names: the entry object is NAME (bound to the root name NAME), the others
-NAME_1, NAME_2, … (chain, ring, tree: by position) or NAME_0 … (the members of
-`rings` and `random`, whose entry NAME is a separate list holding them).
+heap's columns at once (whole arrays, at C speed): the same state as the
+equivalent `alloc`/`link`/`del` commands would leave (same refcounts,
+references and generation-0 order). The objects' names are one range record,
+computed when asked for: the entry object is NAME (bound to the root name
+NAME), the others NAME_1, NAME_2, … (chain, ring, tree: by position) or
+NAME_0 … (the members of `rings` and `random`, whose entry NAME is a separate
+list holding them).
 
 The new objects count as N allocations (count0 rises by N); if that makes an
 automatic collection due, it runs once the structure is complete.
@@ -15,13 +16,13 @@ automatic collection due, it runs once the structure is complete.
 from __future__ import annotations
 
 import random as _random
-from collections import Counter
-from itertools import chain as _chain, repeat
+from array import array
 
 from ...errors import UserError
-from .heap import Heap
+from .kernel.heap import Heap
+from .kernel.layout import FREED, GEN0, LIST
 
-MAX_OBJECTS = 5_000_000  # ~1.7 GB of simulated heap: a typo should not exhaust memory
+MAX_OBJECTS = 5_000_000  # ~250 MB of simulated heap: a typo should not exhaust memory
 
 
 def _check_size(what: str, n: int, least: int = 1) -> None:
@@ -31,54 +32,82 @@ def _check_size(what: str, n: int, least: int = 1) -> None:
         raise UserError(f"{what} of {n:,} objects is more than the {MAX_OBJECTS:,} a bulk command builds")
 
 
-def _check_names(heap: Heap, names: list[str]) -> None:
-    if not (heap.by_name.keys().isdisjoint(names) and heap.roots.keys().isdisjoint(names)):
-        first = next(name for name in names if name in heap.by_name or name in heap.roots)
-        raise UserError(f"name {first!r} is already taken; choose another NAME")
+def _check_names(heap: Heap, base: str, first: int, last: int) -> None:
+    """No live object, and no root, may already have NAME or one of NAME_first … NAME_last."""
+
+    def taken(name: str) -> bool:
+        if name == base:
+            return True
+        stem, _, digits = name.rpartition("_")
+        return stem == base and digits.isdigit() and first <= int(digits) <= last and str(int(digits)) == digits
+
+    clash = next((name for name in heap.roots if taken(name)), None)
+    if clash is None:
+        clash = next((name for name, op in heap.names.explicit() if heap.alive(op) and taken(name)), None)
+    if clash is None and heap.live_row(base) is not None:
+        clash = base
+    for index in heap.names.bases.get(base, ()):
+        start, stop, _, shift = heap.names.ranges[index]
+        a, b = max(start + 1, start + shift + first), min(stop, start + shift + last + 1)
+        if clash is None and a < b and heap.gen[a:b].count(FREED) != b - a:
+            clash = next(f"{base}_{op - start - shift}" for op in range(a, b) if heap.gen[op] != FREED)
+    if clash is not None:
+        raise UserError(f"name {clash!r} is already taken; choose another NAME")
 
 
-def _names(name: str, first: int, stop: int) -> list[str]:
-    return [f"{name}_{i}" for i in range(first, stop)]
-
-
-def _add_lists(heap: Heap, names: list[str], rows: list[list[int] | None], root: int) -> None:
-    """Append tracked lists named NAMES holding ROWS (ids of the new lists, None for an empty
-    list, as `alloc` leaves it), bind the one at position ROOT to its name, count the allocations."""
-    start = len(heap.kind)
-    n = len(names)
-    ids = range(start, start + n)
-    indegree = Counter(_chain.from_iterable(filter(None, rows)))
-    refcnt = list(map(indegree.get, ids, repeat(0)))
-    heap.kind.extend(repeat("list", n))
+def _add_lists(heap: Heap, name: str, shift: int, pool: array, lengths: array) -> int:
+    """Append len(LENGTHS) tracked lists: list i holds the next LENGTHS[i] entries of POOL (rows),
+    named by one range (row first + shift + i is NAME_i), the first bound to NAME. Returns the
+    first row."""
+    s, n = len(heap.kind), len(lengths)
+    refcnt = array("i", bytes(4 * n))
+    for t in pool:
+        refcnt[t - s] += 1
+    estart = array("i", bytes(4 * n))
+    offset = len(heap.pool)
+    for i, k in enumerate(lengths):
+        estart[i] = offset
+        offset += k
+    tail = heap.prv[GEN0]
     heap.refcnt.extend(refcnt)
-    heap.refs.extend(rows)
-    heap.keys.extend(repeat(None, n))
-    heap.gen.extend(repeat(0, n))
-    heap.name.extend(names)
-    heap.by_name.update(zip(names, ids))
-    if not heap.freed_names.keys().isdisjoint(names):  # names of freed objects, given out again
-        for name in names:
-            heap.freed_names.pop(name, None)
-    heap.generations[0].update(dict.fromkeys(ids))
-    heap.bind(names[root], start + root)
-    slot = heap.free_list_of("list")
-    reused = min(n, heap.free.get(slot, 0)) if slot else 0  # as new_object: free lists first
-    if reused:
-        heap.free[slot] -= reused
+    heap.gc_refs.extend(array("i", bytes(4 * n)))
+    heap.gen.extend(array("b", bytes(n)))
+    heap.flags.extend(array("B", bytes(n)))
+    heap.kind.extend(array("H", [LIST]) * n)
+    heap.nxt.extend(array("i", range(s + 1, s + n + 1)))
+    heap.nxt[-1] = GEN0
+    heap.prv.extend(array("i", range(s - 1, s + n - 1)))
+    heap.prv[s] = tail
+    heap.estart.extend(estart)
+    heap.elen.extend(lengths)
+    heap.ecap.extend(lengths)
+    heap.pool.extend(pool)
+    heap.nlive += n
+    heap._grow_dirty()
+    heap.put(heap.NXT, tail, s)  # the old tail of generation 0 now leads to the new lists
+    heap.put(heap.PRV, GEN0, s + n - 1)
+    heap.names.give_range(s, s + n, name, shift)
+    heap.bind(name, s)
+    reused = min(n, heap.free[0])  # as new_object: the list free list first
+    heap.free[0] -= reused
     heap.count[0] += n - reused
     if heap.on_alloc is not None:
         heap.on_alloc()  # an automatic collection, if one is due now
+    return s
 
 
 def chain(heap: Heap, name: str, n: int, closed: bool = False) -> dict:
     """NAME -> NAME_1 -> ... -> NAME_{n-1} (and back to NAME when closed: a ring)."""
     _check_size("a ring" if closed else "a chain", n)
-    names = [name] + _names(name, 1, n)
-    _check_names(heap, names)
+    _check_names(heap, name, 1, n - 1)
     s = len(heap.kind)
-    rows = [[i] for i in range(s + 1, s + n)] + [[s] if closed else None]
-    _add_lists(heap, names, rows, 0)
-    return {"shape": "ring" if closed else "chain", "name": name, "objects": n, "first": name, "last": names[-1]}
+    pool = array("i", range(s + 1, s + n))
+    lengths = array("i", [1]) * (n - 1) + array("i", [1 if closed else 0])
+    if closed:
+        pool.append(s)
+    _add_lists(heap, name, 0, pool, lengths)
+    last = f"{name}_{n - 1}" if n > 1 else name
+    return {"shape": "ring" if closed else "chain", "name": name, "objects": n, "first": name, "last": last}
 
 
 def tree(heap: Heap, name: str, depth: int, fanout: int) -> dict:
@@ -92,14 +121,13 @@ def tree(heap: Heap, name: str, depth: int, fanout: int) -> dict:
         n += level
         level *= fanout
         _check_size("a tree", n)
-    names = [name] + _names(name, 1, n)
-    _check_names(heap, names)
+    _check_names(heap, name, 1, n - 1)
     parents = n - level // fanout  # the nodes above the last level
     s = len(heap.kind)
-    rows = [list(range(s + i * fanout + 1, s + i * fanout + fanout + 1)) for i in range(parents)]
-    rows += repeat(None, n - parents)
-    _add_lists(heap, names, rows, 0)
-    return {"shape": "tree", "name": name, "objects": n, "first": name, "last": names[-1],
+    lengths = array("i", [fanout]) * parents + array("i", bytes(4 * (n - parents)))
+    _add_lists(heap, name, 0, array("i", range(s + 1, s + n)), lengths)
+    last = f"{name}_{n - 1}" if n > 1 else name
+    return {"shape": "tree", "name": name, "objects": n, "first": name, "last": last,
             "depth": depth, "fanout": fanout}
 
 
@@ -109,14 +137,14 @@ def rings(heap: Heap, name: str, count: int, size: int) -> dict:
         raise UserError(f"a ring needs at least 1 object, got {size}")
     _check_size("rings", count * size + 1, 2)
     members = count * size
-    names = [name] + _names(name, 0, members)
-    _check_names(heap, names)
-    s = len(heap.kind) + 1  # the first member's id
-    rows = [list(range(s, s + members, size)) or None]
-    rows += [[s + i + 1 if (i + 1) % size else s + i + 1 - size] for i in range(members)]
-    _add_lists(heap, names, rows, 0)
-    return {"shape": "rings", "name": name, "objects": members + 1, "first": names[1], "last": names[-1],
-            "rings": count, "size": size}
+    _check_names(heap, name, 0, members - 1)
+    s = len(heap.kind) + 1  # the first member's row
+    pool = array("i", range(s, s + members, size))
+    pool.extend(array("i", (s + i + 1 if (i + 1) % size else s + i + 1 - size for i in range(members))))
+    lengths = array("i", [count]) + array("i", [1]) * members
+    _add_lists(heap, name, 1, pool, lengths)
+    return {"shape": "rings", "name": name, "objects": members + 1, "first": f"{name}_0",
+            "last": f"{name}_{members - 1}", "rings": count, "size": size}
 
 
 def random_graph(heap: Heap, name: str, n: int, edges: int, seed: int) -> dict:
@@ -126,11 +154,19 @@ def random_graph(heap: Heap, name: str, n: int, edges: int, seed: int) -> dict:
         raise UserError(f"the number of edges cannot be negative, got {edges}")
     if edges > MAX_OBJECTS:
         raise UserError(f"{edges:,} edges is more than the {MAX_OBJECTS:,} a bulk command builds")
-    names = [name] + _names(name, 0, n)
-    _check_names(heap, names)
-    s = len(heap.kind) + 1  # the first member's id
+    _check_names(heap, name, 0, n - 1)
+    s = len(heap.kind) + 1  # the first member's row
     targets = _random.Random(seed).choices(range(s, s + n), k=edges)
-    rows = [list(range(s, s + n))] + [targets[k::n] or None for k in range(n)]
-    _add_lists(heap, names, rows, 0)
-    return {"shape": "random", "name": name, "objects": n + 1, "first": names[1], "last": names[-1],
+    pool = array("i", range(s, s + n))
+    lengths = array("i", [n])
+    if edges <= n:  # member k holds reference k, if there is one
+        pool.extend(array("i", targets))
+        lengths.extend(array("i", [1]) * edges + array("i", bytes(4 * (n - edges))))
+    else:
+        for k in range(n):
+            mine = targets[k::n]
+            pool.extend(array("i", mine))
+            lengths.append(len(mine))
+    _add_lists(heap, name, 1, pool, lengths)
+    return {"shape": "random", "name": name, "objects": n + 1, "first": f"{name}_0", "last": f"{name}_{n - 1}",
             "edges": edges, "seed": seed}

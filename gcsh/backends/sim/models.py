@@ -10,33 +10,55 @@ fact sheet.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+
+from ...errors import UserError
+
+# Error messages, word for word; the one that changed between versions is in the profiles.
+OBJECTS_NEGATIVE = "generation parameter cannot be negative"
+OBJECTS_TOO_BIG = "generation parameter must be less than the number of available generations (3)"
+_OLD_SET_THRESHOLD = "set_threshold() takes at least 1 argument (0 given)"
+_NEW_SET_THRESHOLD = "gc.set_threshold requires 1 to 3 arguments"
+# gc.set_threshold parses each threshold as a C int ("i"), through a C long; gc.set_debug as a C int
+C_LONG = (-(1 << 63), (1 << 63) - 1)
+C_INT = (-(1 << 31), (1 << 31) - 1)
+TOO_LARGE_LONG = "Python int too large to convert to C long"
+TOO_LARGE_INT = "Python int too large to convert to C int"
+INT_ABOVE = "signed integer is greater than maximum"
+INT_BELOW = "signed integer is less than minimum"
 
 
-@dataclass(frozen=True)
 class Model:
-    version: str
-    thresholds: tuple[int, int, int]
-    # 3.10 keeps instance attributes in a separate dict object (a GC object of its own)
-    instance_dict: bool
-    # 3.12+ only schedule an automatic collection; it runs at the next safe point
-    # (for gcsh: the end of the current command) after choosing the generation again
-    deferred_collection: bool
-    set_threshold_error: str
-    # 3.14: dicts are tracked from birth and never untracked
-    dicts_always_tracked: bool = False
-    # 3.14.1+: tuples whose items cannot be tracked are created untracked
-    tuples_untracked_at_creation: bool = False
-    # Free lists: how many dead lists and dicts CPython keeps for reuse, and how many
-    # tuples of each length below tuple_free_list_sizes (gc.collect(2) empties them)
-    list_free_list: int = 80
-    dict_free_list: int = 80
-    tuple_free_list: int = 2000
-    tuple_free_list_sizes: int = 20
-    # A refcount death gathers the weakrefs that have callbacks in a tuple when there are at
-    # least this many of them (3.10-3.12: two; 3.13: one); the tuple is allocated like any other
-    weakref_clear_tuple_from: int = 2
-    checked: str = "the real interpreter"  # what the profile was checked against
+    __slots__ = ("version", "thresholds", "instance_dict", "deferred_collection", "set_threshold_error",
+                 "dicts_always_tracked", "tuples_untracked_at_creation", "list_free_list", "dict_free_list",
+                 "tuple_free_list", "tuple_free_list_sizes", "weakref_clear_tuple_from", "checked")
+
+    def __init__(self, version: str, thresholds: tuple[int, int, int], *, instance_dict: bool,
+                 deferred_collection: bool, set_threshold_error: str, dicts_always_tracked: bool = False,
+                 tuples_untracked_at_creation: bool = False, list_free_list: int = 80, dict_free_list: int = 80,
+                 tuple_free_list: int = 2000, tuple_free_list_sizes: int = 20, weakref_clear_tuple_from: int = 2,
+                 checked: str = "the real interpreter"):
+        self.version = version
+        self.thresholds = thresholds
+        # 3.10 keeps instance attributes in a separate dict object (a GC object of its own)
+        self.instance_dict = instance_dict
+        # 3.12+ only schedule an automatic collection; it runs at the next safe point
+        # (for gcsh: the end of the current command) after choosing the generation again
+        self.deferred_collection = deferred_collection
+        self.set_threshold_error = set_threshold_error
+        # 3.14: dicts are tracked from birth and never untracked
+        self.dicts_always_tracked = dicts_always_tracked
+        # 3.14.1+: tuples whose items cannot be tracked are created untracked
+        self.tuples_untracked_at_creation = tuples_untracked_at_creation
+        # Free lists: how many dead lists and dicts CPython keeps for reuse, and how many
+        # tuples of each length below tuple_free_list_sizes (gc.collect(2) empties them)
+        self.list_free_list = list_free_list
+        self.dict_free_list = dict_free_list
+        self.tuple_free_list = tuple_free_list
+        self.tuple_free_list_sizes = tuple_free_list_sizes
+        # A refcount death gathers the weakrefs that have callbacks in a tuple when there are at
+        # least this many of them (3.10-3.12: two; 3.13: one); the tuple is allocated like any other
+        self.weakref_clear_tuple_from = weakref_clear_tuple_from
+        self.checked = checked  # what the profile was checked against
 
     @property
     def name(self) -> str:
@@ -51,12 +73,19 @@ class Model:
     def free_lists(self) -> dict[str, int]:
         return {"list": self.list_free_list, "dict": self.dict_free_list, "tuple": self.tuple_free_list}
 
+    def check_threshold(self, value: int) -> None:
+        """What gc.set_threshold refuses, in CPython's words (an OverflowError)."""
+        if not C_LONG[0] <= value <= C_LONG[1]:
+            raise UserError(TOO_LARGE_LONG)
+        if value > C_INT[1]:
+            raise UserError(INT_ABOVE)
+        if value < C_INT[0]:
+            raise UserError(INT_BELOW)
 
-# Error messages, word for word; the one that changed between versions is in the profiles.
-OBJECTS_NEGATIVE = "generation parameter cannot be negative"
-OBJECTS_TOO_BIG = "generation parameter must be less than the number of available generations (3)"
-_OLD_SET_THRESHOLD = "set_threshold() takes at least 1 argument (0 given)"
-_NEW_SET_THRESHOLD = "gc.set_threshold requires 1 to 3 arguments"
+    def check_debug(self, value: int) -> None:
+        if not C_INT[0] <= value <= C_INT[1]:
+            raise UserError(TOO_LARGE_INT)
+
 
 MODELS: dict[str, Model] = {
     "3.10": Model("3.10", (700, 10, 10), instance_dict=True, deferred_collection=False,

@@ -1,21 +1,22 @@
 """The simulator's heap as a `HeapView`: what the pictures and explanations read.
 
-Node ids are "n" + the object's index in the heap, which is never reused, so an
-object keeps its id for its whole life and across pictures. Edge labels read
-as Python: `[0]` a list or tuple item, `['k']` a dict key, `.x` an attribute.
+Node ids are "n" + the object's id, which is never reused, so an object keeps
+its id for its whole life and across pictures. A node's kind is the object's
+type name (as `heap` and the debug lines give it). Edge labels read as Python:
+`[0]` a list or tuple item, `['k']` a dict key, `.x` an attribute.
 """
 
 from __future__ import annotations
 
 from ...values import Atom
 from ..view import Edge, HeapView, Node
-from .heap import PERMANENT
+from .kernel.layout import HEADS, PERMANENT
 
 SUMMARY_LIMIT = 60  # characters of literal items shown on a node
 
 
 def node_id(op: int) -> str:
-    return f"n{op}"
+    return f"n{op - HEADS}"
 
 
 def build_view(backend, names: list[str] | None = None) -> HeapView:
@@ -28,17 +29,19 @@ def build_view(backend, names: list[str] | None = None) -> HeapView:
         ops = _reach(heap, focus)
     else:
         focus = []
-        ops = sorted(heap.by_name.values())
+        ops = heap.live()
     view = HeapView(backend.describe(), focus=[node_id(op) for op in focus], debug=heap.debug)
     garbage = set(heap.garbage)
-    unreachable = backend.last_unreachable
+    unreachable = set(backend.last_unreachable)
+    roots = heap.roots
     for op in ops:
+        name = heap.name_of(op)
         view.nodes[node_id(op)] = Node(
-            node_id(op), heap.name[op], heap.kind[op], heap.refcnt[op], GEN_LABELS[heap.gen[op]],
-            heap.tracked(op), root=heap.roots.get(heap.name[op]) == op,
+            node_id(op), name, heap.type_name(op), heap.refcnt[op], GEN_LABELS[heap.gen[op]],
+            heap.tracked(op), root=roots.get(name) == op,
             marks=_marks(heap, op, garbage, unreachable), summary=_summary(heap, op))
         view.edges.extend(_edges(heap, op))
-    view.roots = {name: node_id(op) for name, op in heap.roots.items() if node_id(op) in view.nodes}
+    view.roots = {name: node_id(op) for name, op in roots.items() if node_id(op) in view.nodes}
     return view
 
 
@@ -55,8 +58,8 @@ def _reach(heap, start: list[int]) -> list[int]:
 
 
 def _targets(heap, op: int) -> list[int]:
-    out = [t for t in heap.refs[op] or () if type(t) is int]
-    referent = heap.referent.get(op)
+    out = heap.rows_of(op)
+    referent = heap.weakref_target(op)
     if referent is not None:
         out.append(referent)
     return out
@@ -66,22 +69,22 @@ def _marks(heap, op: int, garbage: set[int], unreachable: set[int]) -> frozenset
     marks = []
     if op in garbage:
         marks.append("garbage")
-    if op in heap.finalized:
+    if heap.is_finalized(op):
         marks.append("finalized")
     if heap.gen[op] == PERMANENT:
         marks.append("frozen")
     if op in unreachable:
         marks.append("unreachable")
-    if op in heap.resurrects:
+    if heap.resurrects(op):
         marks.append("resurrects")
-    if heap.kind[op] == "weakref" and heap.referent.get(op) is None:
+    if heap.kind_of(op) == "weakref" and heap.weakref_target(op) is None:
         marks.append("dead")
     return frozenset(marks)
 
 
-def _labels(heap, op: int) -> list[str]:
-    """One label per item of refs[op], written as Python would reach the item."""
-    items, keys, kind = heap.refs[op] or [], heap.keys[op], heap.kind[op]
+def _labels(heap, op: int, items: list) -> list[str]:
+    """One label per item of OP, written as Python would reach the item."""
+    keys, kind = heap.keys_of(op), heap.kind_of(op)
     if keys is not None:
         if kind == "dict":
             return [f"[{key!r}]" for key in keys]
@@ -93,9 +96,9 @@ def _labels(heap, op: int) -> list[str]:
 
 def _edges(heap, op: int) -> list[Edge]:
     src = node_id(op)
-    edges = [Edge(src, node_id(t), label) for t, label in zip(heap.refs[op] or (), _labels(heap, op))
-             if type(t) is int]
-    referent = heap.referent.get(op)
+    items = heap.items(op)
+    edges = [Edge(src, node_id(t), label) for t, label in zip(items, _labels(heap, op, items)) if type(t) is int]
+    referent = heap.weakref_target(op)
     if referent is not None:
         edges.append(Edge(src, node_id(referent), "weak", weak=True))
     return edges
@@ -103,11 +106,11 @@ def _edges(heap, op: int) -> list[Edge]:
 
 def _summary(heap, op: int) -> str:
     """The literal items a container holds (ints and strs are values here, not objects)."""
-    items = heap.refs[op] or ()
+    items = heap.items(op)
     if not any(isinstance(t, Atom) for t in items):
         return ""
-    parts = [f"{label}={t}" if heap.kind[op] != "set" else str(t)
-             for t, label in zip(items, _labels(heap, op)) if isinstance(t, Atom)]
+    set_kind = heap.kind_of(op) == "set"
+    parts = [f"{label}={t}" if not set_kind else str(t)
+             for t, label in zip(items, _labels(heap, op, items)) if isinstance(t, Atom)]
     text = " ".join(parts)
     return text if len(text) <= SUMMARY_LIMIT else text[:SUMMARY_LIMIT - 1] + "…"
-

@@ -1,0 +1,84 @@
+"""Each command's journal mark, and `undo` / `redo` over the journal.
+
+`checkpoint(backend, command)` is what the runner calls before a command: it
+opens a Change in the heap's journal (kernel/journal.py) and returns the undo
+the runner calls if the command fails or is interrupted, so that a command
+leaves the heap whole or as it was, in time proportional to what it changed.
+The command's Change is closed (into the history) by `end_command`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ...errors import UserError
+from .kernel.journal import LIMIT
+
+# Commands that only read the heap: interrupting them needs no undo (tests/test_faults_interrupt.py
+# checks that each of them leaves the heap exactly as it was). A question answered by running the
+# collector (why, whatif, pending) runs it in a trial that is rolled back whatever happens.
+READ_ONLY = frozenset({"count", "stats", "objects", "referrers", "referents", "tracked", "finalized", "heap",
+                       "freezecount", "isenabled", "help", "save", "graph", "export", "why", "cycles", "whatif",
+                       "pending", "find"})
+# Commands that build a new heap aside and never touch the current one: undo puts the old one back.
+REPLACE_HEAP = frozenset({"load", "reset", "model"})
+# Commands that Ctrl-C never interrupts half-way: `source` runs commands that each take their own
+# checkpoint; `backend` changes the session, not the heap; `undo` and `redo` walk the journal.
+NEVER_UNDONE = frozenset({"source", "backend", "undo", "redo"})
+
+
+def checkpoint(backend, command: str) -> Callable[[], None] | None:
+    """The simulator's undo for one command, or None when Ctrl-C should wait for its end."""
+    if command in NEVER_UNDONE:
+        return None
+    if command in READ_ONLY:
+        return _nothing_to_undo
+    heap, model, last_unreachable = backend.heap, backend.model, backend.last_unreachable
+    if command in REPLACE_HEAP:
+        def put_back() -> None:
+            backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
+        return put_back
+    heap.journal.begin(command)
+    change = heap.journal.open
+
+    def roll_back() -> None:
+        heap.collecting = False
+        heap.journal.take_back(change)
+        backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
+
+    return roll_back
+
+
+def _nothing_to_undo() -> None:
+    pass
+
+
+def undo(backend, n: int) -> dict:
+    return _walk(backend, n, "undo")
+
+
+def redo(backend, n: int) -> dict:
+    return _walk(backend, n, "redo")
+
+
+def _walk(backend, n: int, what: str) -> dict:
+    """Undo (or redo) the last N commands; what was done, and how far each way one can go now."""
+    journal = backend.heap.journal
+    if n < 1:
+        raise UserError(f"{what} takes a number of commands of at least 1, got {n}")
+    done = journal.undo(n) if what == "undo" else journal.redo(n)
+    if not done:
+        raise UserError(nothing_left(journal, what))
+    backend.last_unreachable = ()
+    undo_left, redo_left = journal.depth()
+    return {"undone" if what == "undo" else "redone": done, "can_undo": undo_left, "can_redo": redo_left,
+            "dropped": journal.dropped}
+
+
+def nothing_left(journal, what: str) -> str:
+    if what == "redo":
+        return "nothing to redo (redo follows undo, before any other change)"
+    if journal.dropped:
+        return (f"nothing more to undo: the {journal.dropped:,} oldest commands were dropped to keep the journal "
+                f"within {LIMIT // (1024 * 1024)} MiB")
+    return "nothing to undo (the heap is as it was when it was made, loaded or reset)"

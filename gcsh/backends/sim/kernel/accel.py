@@ -1,0 +1,95 @@
+"""The `fast` extra: loops.py compiled by numba, used where it pays.
+
+`loops_for(heap)` gives the module whose functions a collection should call:
+loops.py itself (plain Python over the array columns), or a second copy of it
+in which every function is `numba.njit(cache=True)`-compiled. numba accepts
+`array.array` columns as they are, so both run on the same storage and give the
+same results (tests/test_sim_accel.py checks it on random heaps).
+
+numba's import and cache load cost about half a second to a second, once per
+process: the compiled copy is loaded when a heap first reaches FIRST_USE live
+objects (where the plain loops would take that long), and used from then on
+for heaps of LOADED_USE objects or more. GCSH_ACCEL=always / never overrides
+that (tests, benchmarks). The compiled code is cached in the user's cache
+directory, since site-packages may be read-only.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import loops
+
+FIRST_USE = 200_000  # live objects at which loading numba pays for itself
+LOADED_USE = 2_000  # live objects from which the compiled loops are used once loaded
+MODES = ("auto", "always", "never")
+
+_mode = os.environ.get("GCSH_ACCEL", "auto")
+_compiled = None  # the compiled module, False when numba cannot be imported, None: not tried yet
+
+
+def set_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise ValueError(f"GCSH_ACCEL must be one of {', '.join(MODES)}")
+    global _mode
+    _mode = mode
+
+
+def mode() -> str:
+    return _mode
+
+
+def available() -> bool:
+    """Can the compiled loops be had (loading them if need be)?"""
+    return bool(load())
+
+
+def loaded() -> bool:
+    return bool(_compiled)
+
+
+def loops_for(heap):
+    """The loops module a collection of HEAP should run: compiled or plain."""
+    if _mode == "never":
+        return loops
+    alive = heap.nlive
+    if _compiled:
+        return _compiled if alive >= LOADED_USE or _mode == "always" else loops
+    if _compiled is None and (_mode == "always" or alive >= FIRST_USE):
+        return load() or loops
+    return loops
+
+
+def load():
+    """Import numba and compile (or load from the cache) a copy of loops.py; False without numba."""
+    global _compiled
+    if _compiled is not None:
+        return _compiled
+    try:
+        if "NUMBA_CACHE_DIR" not in os.environ:
+            os.environ["NUMBA_CACHE_DIR"] = cache_dir()
+        import numba
+    except Exception:  # not installed, or broken: the plain loops do the same work
+        _compiled = False
+        return False
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec(loops.__name__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, value in list(vars(module).items()):
+        if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
+            inline = "always" if name in module.INLINE else "never"
+            setattr(module, name, numba.njit(cache=True, nogil=True, inline=inline)(value))
+    _compiled = module
+    return module
+
+
+def cache_dir() -> str:
+    try:
+        from platformdirs import user_cache_dir
+        base = user_cache_dir("gcsh")
+    except ImportError:
+        base = os.path.join(os.path.expanduser("~"), ".cache", "gcsh")
+    return os.path.join(base, "numba")

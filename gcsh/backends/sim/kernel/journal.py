@@ -1,0 +1,290 @@
+"""The undo journal: what each command changed, so that it can be rolled back, undone and redone.
+
+A `Change` is one command's (or one trial's) record. The store writes through
+it, never around it:
+
+* columns: a Change's first CELL_WRITES writes are saved one by one (row, old
+  value); past that, the first write to a page (PAGE rows of one column) saves
+  the page's old contents, so that a collection of a million objects saves each
+  page once. Rows the Change created are never saved: rolling back cuts the
+  columns back to their length;
+* side tables: each write is a cell record (table, key, old, new), or a list
+  operation (append, insert, delete, set), invertible without a copy;
+* the collector's scalar state (counts, thresholds, statistics, free lists…)
+  is snapshotted when the Change opens and when it closes: a few dozen ints.
+
+So a rollback costs time and memory proportional to what the command changed,
+never to the heap: an `alloc` in a heap of a million objects saves a few pages,
+a full collection of that heap at most each page once. Closed Changes form the
+history that `undo` and `redo` walk; the history is bounded in bytes (LIMIT):
+the oldest Changes are dropped first, and `undo` says how far back it can go.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .layout import PAGE, PAGE_SHIFT
+
+LIMIT = 64 * 1024 * 1024  # bytes of history kept for `undo` (the running command is always kept whole)
+MISSING = object()  # a cell that did not exist
+CELL_BYTES = 96  # what one cell record costs, roughly (a tuple and its references)
+CELL_WRITES = 256  # column writes saved one by one before a Change saves whole pages
+SET, APPEND, INSERT, DELETE, ATTR = range(5)  # cell operations
+
+
+class Change:
+    """What one command changed, and the lengths and scalars it started from."""
+
+    __slots__ = ("label", "rows", "pool", "literals", "ranges", "before", "after", "pages", "cells", "tails",
+                 "bytes", "writes")
+
+    def __init__(self, label: str, store) -> None:
+        self.label = label
+        self.rows, self.pool = len(store.kind), len(store.pool)
+        self.literals, self.ranges = len(store.literals), len(store.names.ranges)
+        self.before = store.scalars()
+        self.after = None
+        # (column, first row, old contents (None: new rows only), new contents once undone), or for a
+        # single write (column, row, old value, new value once undone)
+        self.pages: list = []
+        self.writes = CELL_WRITES
+        self.cells: list = []  # (operation, table, key, old, new)
+        self.tails = None  # the rows, pool entries, literals and ranges it added (taken when undone)
+        self.bytes = 0
+
+    def empty(self, store) -> bool:
+        return (not self.pages and not self.cells and self.rows == len(store.kind) and self.pool == len(store.pool)
+                and self.literals == len(store.literals) and self.ranges == len(store.names.ranges)
+                and self.before == store.scalars())
+
+
+class Journal:
+    def __init__(self, store, limit: int = LIMIT) -> None:
+        self.store = store
+        self.limit = limit
+        self.history: deque[Change] = deque()  # closed Changes, oldest first
+        self.future: list[Change] = []  # undone Changes, most recently undone last
+        self.bytes = 0
+        self.dropped = 0  # Changes dropped from the history to keep it within LIMIT
+        self.open = Change("", store)
+        self.outer: list[Change] = []  # Changes a trial is nested in
+
+    # ------------------------------------------------------------ writing (called by the store)
+
+    def save(self, column: int, op: int) -> None:
+        """Before a write to row OP of COLUMN whose page the open Change has not saved."""
+        change = self.open
+        if op >= (change.pool if column == self.store.POOL else change.rows):
+            return  # a row the Change made: rolling back cuts it off
+        if change.writes > 0:
+            change.writes -= 1
+            change.pages.append((column, op, self.store.columns[column][op], None))
+            change.bytes += CELL_BYTES
+            return
+        self.save_page(column, op >> PAGE_SHIFT)
+
+    def save_run(self, column: int, first: int, stop: int) -> None:
+        """Save pages FIRST..STOP-1 of COLUMN in one piece (none of them saved yet)."""
+        store, change = self.store, self.open
+        start = first << PAGE_SHIFT
+        limit = change.pool if column == store.POOL else change.rows
+        if start >= limit or stop - first == 1:
+            for page in range(first, stop):
+                self.save_page(column, page)
+            return
+        old = store.columns[column][start:min(stop << PAGE_SHIFT, limit)]
+        change.pages.append((column, start, old, None))
+        change.bytes += len(old) * old.itemsize + 64
+        dirty = store.dirty[column]
+        for page in range(first, stop):
+            dirty[page] = 1
+        last = (start + len(old) - 1) >> PAGE_SHIFT
+        for page in range(last + 1, stop):  # pages of rows the Change made: marked, nothing to keep
+            change.pages.append((column, page << PAGE_SHIFT, None, None))
+
+    def save_page(self, column: int, page: int) -> None:
+        """Before the first write to PAGE of COLUMN in the open Change."""
+        store, change = self.store, self.open
+        start = page << PAGE_SHIFT
+        limit = change.pool if column == store.POOL else change.rows
+        old = store.columns[column][start:min(start + PAGE, limit)] if start < limit else None
+        change.pages.append((column, start, old, None))
+        if old is not None:
+            change.bytes += len(old) * old.itemsize + 64
+        store.dirty[column][page] = 1
+
+    def cell(self, op: int, table, key, old, new) -> None:
+        change = self.open
+        change.cells.append((op, table, key, old, new))
+        change.bytes += CELL_BYTES
+
+    # ------------------------------------------------------------ command boundaries
+
+    def begin(self, label: str) -> None:
+        """Close the open Change (into the history, unless it changed nothing) and open one for LABEL.
+        A command's Change stays open until the next command begins: the runner calls this with
+        Ctrl-C held off, so closing a Change is never cut in half."""
+        self.commit()
+        self.open.label = label
+
+    def commit(self) -> None:
+        store, change = self.store, self.open
+        self._forget_pages(change)
+        if not change.empty(store):
+            change.after = store.scalars()
+            self.history.append(change)
+            self.bytes += change.bytes
+            self.future.clear()
+            while self.bytes > self.limit and len(self.history) > 1:
+                self.bytes -= self.history.popleft().bytes
+                self.dropped += 1
+        self.open = Change("", store)
+
+    def rollback(self) -> None:
+        """Put back everything the open Change changed, and open an empty one."""
+        change = self.open
+        self._undo(change)
+        self._forget_pages(change)
+        self.open = Change(change.label, self.store)
+
+    def take_back(self, change: Change) -> None:
+        """Roll back CHANGE, whether it is still open or was just closed (a command interrupted
+        after its last write)."""
+        if self.open is change or not self.history or self.history[-1] is not change:
+            self.rollback()
+        else:
+            self.rollback()  # whatever came after it (nothing, normally)
+            self.history.pop()
+            self.bytes -= change.bytes
+            self._undo(change)
+
+    def _forget_pages(self, change: Change) -> None:
+        self._mark(change, 0)
+
+    def _mark(self, change: Change, value: int) -> None:
+        """Set the dirty bit of every page CHANGE saved (not its single writes) to VALUE."""
+        dirty = self.store.dirty
+        for column, start, old, _ in change.pages:
+            if old is None:
+                dirty[column][start >> PAGE_SHIFT] = value
+            elif type(old) is not int:
+                d = dirty[column]
+                for page in range(start >> PAGE_SHIFT, ((start + len(old) - 1) >> PAGE_SHIFT) + 1):
+                    d[page] = value
+
+    # ------------------------------------------------------------ trials: run, look, roll back
+
+    def begin_trial(self) -> None:
+        """A Change nested in the open one (why, whatif, pending run the real collector in one)."""
+        self._forget_pages(self.open)  # (forgetting pages is always safe: they would be saved again)
+        trial = Change("trial", self.store)
+        self.outer.append(self.open)
+        self.open = trial
+
+    def end_trial(self, depth: int) -> None:
+        """Roll the trial back and reopen the Change it was nested in (DEPTH: len(outer) before the
+        trial; the trial may have been interrupted before it was opened)."""
+        if len(self.outer) <= depth:
+            return
+        if self.open is self.outer[-1]:
+            self.outer.pop()
+            return
+        self.rollback()
+        self._forget_pages(self.open)
+        self.open = self.outer.pop()
+        self._mark(self.open, 1)
+
+    # ------------------------------------------------------------ undo and redo
+
+    def undo(self, n: int) -> list[str]:
+        """Undo the last N commands (fewer if the history is shorter); their labels, newest first."""
+        self.commit()
+        done = []
+        while self.history and len(done) < n:
+            change = self.history.pop()
+            self.bytes -= change.bytes
+            self._undo(change)
+            self.future.append(change)
+            done.append(change.label)
+        self.open = Change("", self.store)  # from the state undo left
+        return done
+
+    def redo(self, n: int) -> list[str]:
+        self.commit()
+        done = []
+        while self.future and len(done) < n:
+            change = self.future.pop()
+            self._redo(change)
+            self.history.append(change)
+            self.bytes += change.bytes
+            done.append(change.label)
+        self.open = Change("", self.store)
+        return done
+
+    def _undo(self, change: Change) -> None:
+        store = self.store
+        for op, table, key, old, new in reversed(change.cells):
+            if op == SET:
+                if old is MISSING:
+                    table.pop(key, None)
+                else:
+                    table[key] = old
+            elif op == APPEND:
+                del table[key:]  # KEY: the length before
+            elif op == INSERT:
+                if len(table) > old:  # OLD: the length before
+                    del table[key]
+            elif op == DELETE:
+                if len(table) < new:  # NEW: the length before
+                    table.insert(key, old)
+            else:
+                setattr(table, key, old)
+        columns = store.columns
+        pages = change.pages
+        for i in range(len(pages) - 1, -1, -1):
+            column, start, old, _ = pages[i]
+            col = columns[column]
+            if type(old) is int:
+                pages[i] = (column, start, old, col[start])
+                col[start] = old
+            elif old is not None:
+                new = col[start:start + len(old)]
+                col[start:start + len(old)] = old
+                pages[i] = (column, start, old, new)
+        change.tails = store.cut(change.rows, change.pool, change.literals, change.ranges)
+        if change.after is None:
+            change.after = store.scalars()
+        store.restore_scalars(change.before)
+
+    def _redo(self, change: Change) -> None:
+        store = self.store
+        store.extend_tails(change.tails)
+        columns = store.columns
+        for column, start, _, new in change.pages:
+            if type(new) is int:
+                columns[column][start] = new
+            elif new is not None:
+                columns[column][start:start + len(new)] = new
+        for op, table, key, old, new in change.cells:
+            if op == SET:
+                if new is MISSING:
+                    table.pop(key, None)
+                else:
+                    table[key] = new
+            elif op == APPEND:
+                table.append(new)
+            elif op == INSERT:
+                table.insert(key, new)
+            elif op == DELETE:
+                del table[key]
+            else:
+                setattr(table, key, new)
+        store.restore_scalars(change.after)
+
+    # ------------------------------------------------------------ what `undo` tells
+
+    def depth(self) -> tuple[int, int]:
+        """(commands that can be undone, commands that can be redone)."""
+        pending = 0 if self.open.empty(self.store) else 1
+        return len(self.history) + pending, len(self.future)
