@@ -63,11 +63,6 @@ def worker(request):
     w.close()
 
 
-# Wide programs (many attribute names on one instance, tuples of up to 25 items): what the
-# simulator is known to get wrong there, per model. The fix turns the xfail into a failure.
-WIDE_GAPS = {model: "3.11+ give an instance a real __dict__ once its class's shared keys are full (29 names), "
-                    "and keep 20-item tuples on a free list; the simulator does neither"
-             for model in ("3.11", "3.12", "3.13")}
 WIDE_EXAMPLES = max(1, EXAMPLES // 5)
 
 
@@ -90,11 +85,8 @@ def test_simulator_matches_cpython(worker):
     differential(worker, EXAMPLES)
 
 
-def test_simulator_matches_cpython_on_wide_programs(worker, request):
-    gap = WIDE_GAPS.get(worker.model)
-    if gap:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=gap))
-    differential(worker, WIDE_EXAMPLES, wide=True, shrink=not gap)  # a known failure need not be shrunk
+def test_simulator_matches_cpython_on_wide_programs(worker):
+    differential(worker, WIDE_EXAMPLES, wide=True)
 
 
 @pytest.mark.cpython
