@@ -43,6 +43,7 @@ class LiveBackend(Backend):
         # the names' dict holds a module, as a program's globals do: CPython never untracks it,
         # so once it is old it stays old (were it young, it would be part of `collect 0`)
         self.ns = namespace if namespace is not None else {"__name__": "__main__", "__builtins__": builtins}
+        self.owns_process = namespace is None  # gcsh's own process: nothing of a program's is in its heap yet
         self.records = Records(self.ns)
         self.records.sync()  # an embedding program's locals are the user's first roots
         self.output = Output(emit)
@@ -84,6 +85,9 @@ class LiveBackend(Backend):
                        self.original.callbacks + self.away.callbacks + mine).apply()
             self.user_enabled = self.away.enabled
         gc.disable()  # while gcsh itself works: see _acting
+        if self.owns_process:
+            self.owns_process = False
+            _clean_start()
         self._stats_mark = gc.get_stats()
 
     def suspend(self) -> None:
@@ -576,20 +580,55 @@ class LiveBackend(Backend):
     def run_python(self, source: str) -> dict:
         """`py STATEMENT` in the user's namespace; names it binds become the user's objects."""
         with self.output.capturing():
+            enabled = self.user_enabled
             try:
-                with self._acting(snapshot=True):
+                with self._acting(snapshot=True), self._explicit_collections():
                     printed, value = pyexec.execute(self.ns, source)
             except pyexec.PythonError as e:
                 for line in e.printed:
                     self.emit("event", line)
                 self.records.sync()
                 freed = self._settle(accept_changes=True)
-                raise UserError(e.message + (f" (freed: {', '.join(freed)})" if freed else "")) from None
+                raise UserError(e.message + (f" (freed: {', '.join(freed)})" if freed else "")
+                                + _collection_change(enabled, self.user_enabled)) from None
+            except KeyboardInterrupt:
+                self.records.sync()
+                self._settle(accept_changes=True)
+                raise
             renamed = self.records.sync()
             for change in renamed:
                 self.emit("event", f"renamed {change}: the name now means a new object")
             self._settle(accept_changes=True)
         return {"statement": source, "output": printed, "value": value, "freed": list(self._freed_log)}
+
+    @contextmanager
+    def _explicit_collections(self) -> Iterator[None]:
+        """While a py statement runs, a gc callback tells its own gc.collect() calls from automatic
+        collections, so that they are reported as collections the user made: an automatic one
+        starts only when gen0's count is over a nonzero threshold with collection on."""
+        manual, event = self._manual, self.output.event
+        started: list = []
+
+        def callback(phase: str, info: dict) -> None:
+            if phase == "start":
+                count, threshold = gc.get_count()[0], gc.get_threshold()[0]
+                started.append(not (gc.isenabled() and threshold and count > threshold))
+            elif started and started.pop():
+                counts = manual[info["generation"]]
+                counts[0] += 1
+                counts[1] += info["collected"]
+                counts[2] += info["uncollectable"]
+                unreachable = info["collected"] + info["uncollectable"]
+                event(f"explicit collection of generation {info['generation']} by the statement's code: "
+                      f"{unreachable} unreachable")
+
+        gc.callbacks.append(callback)
+        try:
+            yield
+        finally:
+            if callback in gc.callbacks:
+                gc.callbacks.remove(callback)
+            del callback, started
 
     def types(self, limit: int) -> tuple[list[dict], int]:
         """The most common types among tracked objects, and how many of gcsh's own were left out."""
@@ -626,6 +665,33 @@ class LiveBackend(Backend):
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _collection_change(before: bool, after: bool) -> str:
+    """Python's semantics are kept (a failing statement's gc.disable() stays); the error says so."""
+    if before == after:
+        return ""
+    return "; automatic collection is now " + ("on" if after else "off") + " (the statement had turned it so)"
+
+
+WARM_MODULES = ("collector", "heap", "inspect", "live", "graph", "shell", "view")
+
+
+def _clean_start() -> None:
+    """The first entry into the live backend of gcsh's own process, before the user has made
+    anything: load the command modules the live backend uses (their first use would move the
+    counters by hundreds and start a collection the user did not cause), then collect gcsh's
+    start-up garbage and zero the counters, so that the user's heap starts as plain python's."""
+    import importlib
+    for module in WARM_MODULES:
+        importlib.import_module(f"gcsh.commands.{module}")
+    for module in ("gcsh.render.table", "gcsh.render.explain", "gcsh.backends.live.heapview",
+                   "gcsh.render.graph_text"):
+        importlib.import_module(module)
+    debug = gc.get_debug()
+    gc.set_debug(0)  # quietly: none of this is the user's
+    gc.collect()
+    gc.set_debug(debug)
 
 
 def _safe_point() -> None:
