@@ -11,6 +11,7 @@ import gc
 import io
 import os
 import random
+import sys
 import tempfile
 
 import pytest
@@ -228,3 +229,31 @@ def test_generated_failures_inside_long_commands(case):
 @given(failures)
 def test_many_failures_inside_long_commands(case):
     check_failure_inside(*case)
+
+
+# ---------------------------------------------------------------- a real memory limit
+
+MEMORY_LIMIT = 350 * 1024 * 1024  # address space: enough to start, short of what these need
+UNDER_THE_LIMIT = ["ring r 5000000", "chain c 5000000", "tree t 21 2", "random g 2000000",
+                   "ring r 1000000; collect", "ring r 1000000; cycles", "chain c 1000000; why c_999999",
+                   "ring r 1000000; graph", "ring r 1000000; export o.dot", "ring r 1000000; save s.json",
+                   "ring r 1000000; whatif del r"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux", reason="RLIMIT_AS on Linux")
+@pytest.mark.parametrize("text", UNDER_THE_LIMIT)
+def test_under_a_real_memory_limit(tmp_path, text):
+    """Each line succeeds or fails in one line (out of memory: the heap as it was), and the
+    session goes on: no traceback, no abort, status 0 or 1."""
+    import resource
+    import subprocess
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    r = subprocess.run([sys.executable, "-m", "gcsh", "--keep-going", "-c", text + "; alloc z; count"],
+                       cwd=tmp_path, capture_output=True, text=True, preexec_fn=limit, timeout=300)
+    assert r.returncode in (0, 1), r.stderr[-2000:]
+    assert all(line.startswith("<command line>:1: error: ") for line in r.stderr.splitlines()), r.stderr[-2000:]
+    assert r.stdout.splitlines()[-1].startswith("("), r.stdout[-500:]  # `count` ran: the session went on
