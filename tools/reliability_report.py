@@ -413,6 +413,7 @@ FIXED = [
     "Ctrl-C or out of memory inside a trial's own clean-up (`whatif`, `cycles`) left the trial's changes",
     "out of memory in `graph` or `export` of a large heap ended the session: the error waits for the memory",
     "under an address-space limit, the compiled loops' LLVM aborted the process: they stay unloaded then",
+    "`tree e 0 99999999999` (depth 0, a fanout past a C int) raised OverflowError: the root alone is built",
 ]
 
 
