@@ -268,16 +268,17 @@ class Session:
             self.error(source, statement.line, "interrupted" + done, None, statement.texts[0])
             return False
         except MemoryError:
-            if printing:
-                self.error(source, statement.line, f"out of memory printing what {inv.command.name} found")
-                return False
-            return self._out_of_memory(source, statement, started, undo, inv)
+            pass  # reported below, once the traceback has let go of all the command held
         finally:
             self._events = None
             if self._progress:
                 self._clear_progress()
             for observe in self.observers:
                 observe(self)
+        if printing:
+            self.error(source, statement.line, f"out of memory printing what {inv.command.name} found")
+            return False
+        return self._out_of_memory(source, statement, started, undo, inv)
 
     def _out_of_memory(self, source: str, statement: Statement, started: bool, undo, inv) -> bool:
         """A MemoryError in a command: undone like a failing command (the guard did it), one line."""

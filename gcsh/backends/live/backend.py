@@ -25,6 +25,7 @@ from typing import Callable, Iterator
 
 from ...values import Atom
 from ...errors import UserError
+from .. import gcargs
 from ..base import Backend
 from . import census, objects, pyexec
 from .capture import Output
@@ -210,6 +211,8 @@ class LiveBackend(Backend):
     # ------------------------------------------------------------ building the heap
 
     def _check_new_name(self, name: str) -> None:
+        if name.startswith("__") and name.endswith("__"):  # __builtins__: every `py` needs it
+            raise UserError(f"name {name!r} is reserved: dunder names of the namespace belong to Python")
         if name in self.records.user_names():
             raise UserError(f"name {name!r} is already bound to a {kind_of(self.ns[name])}; "
                             f"del it first or choose another name")
@@ -401,15 +404,18 @@ class LiveBackend(Backend):
         return gc.get_debug()
 
     def set_debug(self, value: int) -> None:
+        gcargs.check_debug(value)
         gc.set_debug(value)
 
     def get_threshold(self) -> list[int]:
         return list(gc.get_threshold())
 
     def set_threshold(self, values: list[int]) -> None:
+        for value in values:
+            gcargs.check_threshold(value)
         try:
             gc.set_threshold(*values)
-        except (TypeError, ValueError, OverflowError) as e:
+        except TypeError as e:  # no threshold at all: this interpreter's own words
             raise UserError(str(e)) from None
 
     def get_count(self) -> list[int]:
@@ -419,10 +425,8 @@ class LiveBackend(Backend):
         return gc.get_stats()
 
     def get_objects(self, generation: int | None) -> list[str]:
-        try:
-            tracked = gc.get_objects(generation)
-        except ValueError as e:
-            raise UserError(str(e)) from None
+        gcargs.objects_generations(generation)
+        tracked = gc.get_objects(generation)
         names = self._names_of(tracked)
         own = self._own_count(tracked)
         self._left_out = {"other": len(tracked) - len(names) - own, "gcsh": own}

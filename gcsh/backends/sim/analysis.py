@@ -14,6 +14,7 @@ from array import array
 from contextlib import contextmanager
 
 from ...values import DEBUG_SAVEALL
+from .checkpoint import close_trials, trial_state
 from .kernel import accel, collector
 from .kernel.layout import FINALIZER, HEADS, LEGACY, PERMANENT
 from ...errors import UserError
@@ -23,17 +24,13 @@ from .kernel.trace import DeleteGarbage, LegacyFinalizers, Resurrected, Trace
 def trial(backend):
     """Run something on the heap, look, then put everything back (output silenced)."""
     heap = backend.heap
-    saved = (heap.emit, heap.events, len(heap.freed_log), backend.auto_reports, backend.last_unreachable,
-             heap.collecting)
-    depth = len(heap.journal.outer)
+    state = trial_state(backend)
     try:
         heap.journal.begin_trial()
         heap.emit, heap.events, backend.auto_reports = (lambda kind, text: None), [], []
         yield heap
     finally:
-        heap.emit, heap.events, n, backend.auto_reports, backend.last_unreachable, heap.collecting = saved
-        heap.journal.end_trial(depth)
-        del heap.freed_log[n:]
+        close_trials(backend, state)
 
 
 def _scratch(n: int, fill: int = 0) -> array:

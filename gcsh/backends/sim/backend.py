@@ -12,7 +12,8 @@ from .kernel import collector
 from .kernel.heap import Heap
 from .kernel.layout import (COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
                             address)
-from .models import MODELS, OBJECTS_NEGATIVE, OBJECTS_TOO_BIG, default_model
+from ..gcargs import objects_generations
+from .models import MODELS, default_model
 from .freed import FreedNames
 
 GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting", UNREACHABLE: "collecting",
@@ -264,15 +265,7 @@ class SimBackend(Backend):
 
     def get_objects(self, generation: int | None) -> list[str]:
         heap = self.heap
-        if generation is None or generation == -1:
-            gens = (0, 1, 2)
-        elif generation < -1:
-            raise UserError(OBJECTS_NEGATIVE)
-        elif generation > 2:
-            raise UserError(OBJECTS_TOO_BIG)
-        else:
-            gens = (generation,)
-        return [heap.name_of(op) for g in gens for op in heap.objects(g)]
+        return [heap.name_of(op) for g in objects_generations(generation) for op in heap.objects(g)]
 
     def referrers(self, names: list[str]) -> list[str]:
         """gc.get_referrers: tracked objects of generations 0-2 whose traverse visits a target."""

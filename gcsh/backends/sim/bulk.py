@@ -120,11 +120,13 @@ def tree(heap: Heap, name: str, depth: int, fanout: int) -> dict:
     for _ in range(depth + 1):
         n += level
         level *= fanout
-        _check_size("a tree", n)
+        if n > MAX_OBJECTS:  # (the whole tree may be far larger: stop counting here)
+            raise UserError(f"a tree of depth {depth} and fanout {fanout:,} is more than the {MAX_OBJECTS:,} "
+                            f"objects a bulk command builds")
     _check_names(heap, name, 1, n - 1)
-    parents = n - level // fanout  # the nodes above the last level
+    parents = n - level // fanout  # the nodes above the last level (none at depth 0, whatever the fanout)
     s = len(heap.kind)
-    lengths = array("i", [fanout]) * parents + array("i", bytes(4 * (n - parents)))
+    lengths = (array("i", [fanout]) * parents if parents else array("i")) + array("i", bytes(4 * (n - parents)))
     _add_lists(heap, name, 0, array("i", range(s + 1, s + n)), lengths)
     last = f"{name}_{n - 1}" if n > 1 else name
     return {"shape": "tree", "name": name, "objects": n, "first": name, "last": last,

@@ -11,21 +11,11 @@ from __future__ import annotations
 
 import sys
 
-from ...errors import UserError
+from .. import gcargs
 
 # Error messages, word for word; the one that changed between versions is in the profiles.
-OBJECTS_NEGATIVE = "generation parameter cannot be negative"
-OBJECTS_TOO_BIG = "generation parameter must be less than the number of available generations (3)"
 _OLD_SET_THRESHOLD = "set_threshold() takes at least 1 argument (0 given)"
 _NEW_SET_THRESHOLD = "gc.set_threshold requires 1 to 3 arguments"
-# gc.set_threshold parses each threshold as a C int ("i"), through a C long; gc.set_debug as a C int
-C_LONG = (-(1 << 63), (1 << 63) - 1)
-C_INT = (-(1 << 31), (1 << 31) - 1)
-TOO_LARGE_LONG = "Python int too large to convert to C long"
-TOO_LARGE_INT = "Python int too large to convert to C int"
-INT_ABOVE = "signed integer is greater than maximum"
-INT_BELOW = "signed integer is less than minimum"
-
 
 class Model:
     __slots__ = ("version", "thresholds", "instance_dict", "deferred_collection", "set_threshold_error",
@@ -83,19 +73,9 @@ class Model:
     def free_lists(self) -> dict[str, int]:
         return {"list": self.list_free_list, "dict": self.dict_free_list, "tuple": self.tuple_free_list}
 
-    def check_threshold(self, value: int) -> None:
-        """What gc.set_threshold refuses, in CPython's words (an OverflowError)."""
-        if not C_LONG[0] <= value <= C_LONG[1]:
-            raise UserError(TOO_LARGE_LONG)
-        if value > C_INT[1]:
-            raise UserError(INT_ABOVE)
-        if value < C_INT[0]:
-            raise UserError(INT_BELOW)
-
-    def check_debug(self, value: int) -> None:
-        if not C_INT[0] <= value <= C_INT[1]:
-            raise UserError(TOO_LARGE_INT)
-
+    # what gc.set_threshold and gc.set_debug refuse: the same in every version
+    check_threshold = staticmethod(gcargs.check_threshold)
+    check_debug = staticmethod(gcargs.check_debug)
 
 MODELS: dict[str, Model] = {
     "3.10": Model("3.10", (700, 10, 10), instance_dict=True, deferred_collection=False,
