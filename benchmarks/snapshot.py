@@ -6,7 +6,7 @@ The live heap is N lists chained one to the next (made with `py`), or with `--sh
 N one-item lists each pointing at a random other one; each `snapshot` copies
 every tracked object of the interpreter but gcsh's own into the simulator. Printed: the
 wall time of each snapshot, the objects it copied (the same every time: a copy never sees
-the previous copy; the first also imports the simulator), and, as the yardstick, what merely reading that heap costs in this
+the previous copy; later ones also hold numpy's objects, imported for large heaps), and, as the yardstick, what merely reading that heap costs in this
 process (gc.get_objects, gc.get_referents and sys.getrefcount of every object).
 """
 
