@@ -25,8 +25,8 @@ def results(run: subprocess.CompletedProcess, command: str) -> list:
 
 
 def test_a_first_command_starts_no_collection_of_gcshs_own_making():
-    run = live("", "-c", "alloc __builtins__")
-    assert run.stdout == "__builtins__: list, refcount 1, generation 0\n", run.stdout
+    run = live("", "-c", "alloc a")
+    assert run.stdout == "a: list, refcount 1, generation 0\n", run.stdout
     assert run.stderr == ""
 
 
