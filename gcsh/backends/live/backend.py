@@ -437,7 +437,10 @@ class LiveBackend(Backend):
 
     def _label(self, obj: object) -> str:
         name = self.records.name_of(obj)
-        return name if name is not None else describe(obj)
+        if name is not None:
+            return name
+        text = describe(obj)
+        return f"{self.records.handles.of(obj)} {text}" if gc.is_tracked(obj) else text
 
     def _shown(self, found: list, temporaries: set[int]) -> list[str]:
         """Labels of FOUND, leaving out (and counting) gcsh's own: the namespace that holds the
@@ -604,6 +607,19 @@ class LiveBackend(Backend):
         grown = census.growth(counts, self._census, limit)
         self._census = counts
         return grown, own
+
+    def pending(self) -> dict:
+        """What a full collection would free now, found without collecting (see leaks.py)."""
+        from .leaks import pending
+        return pending(self)
+
+    def find(self, type_name: str, limit: int) -> dict:
+        from .leaks import find
+        return find(self, type_name, limit)
+
+    def cycles(self) -> list[list[str]]:
+        from .leaks import cycles
+        return cycles(self)
 
     def snapshot(self, sim, names: list[str] | None) -> dict:
         """Copy the live heap (or what NAMES reach) into the simulator SIM."""

@@ -70,6 +70,9 @@ def find(heap, type_name: str, limit: int) -> dict:
     codes = {code for code in set(heap.kind[HEADS:]) if matches(heap.type_name_of_kind(code))}
     special = {op for op, name in heap.type_names.items() if matches(name) and heap.alive(op)}
     found = [op for op in heap.live() if (heap.kind[op] in codes and op not in heap.type_names) or op in special]
+    if not found:
+        known = {heap.type_name_of_kind(code) for code in set(heap.kind[HEADS:])} | set(heap.type_names.values())
+        return {"type": type_name, "count": 0, "objects": [], "known": sorted(known)}
     return {"type": type_name, "count": len(found),
             "objects": [{"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op),
                          "size": None} for op in found[:max(limit, 0)]]}
@@ -84,11 +87,15 @@ def pending(backend) -> dict:
         found = list(report.unreachable_ids) + sorted(legacy)
         unreachable = report.unreachable
     rows = set(found)
-    objects = [{"name": heap.name_of(op), "type": heap.type_name(op), "finalizer": heap.kind[op] == FINALIZER,
+    objects = [{"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op),
+                "size": None, "finalizer": heap.kind[op] == FINALIZER,
                 "legacy": op in legacy or heap.kind[op] == LEGACY} for op in sorted(rows)]
     inside = [c for c in components(heap) if c[0] in rows]
+    from ..graphs import groups
+    children = {op: heap.rows_of(op) for op in rows}
     return {"unreachable": unreachable, "objects": objects,
-            "cycles": [[heap.name_of(op) for op in c] for c in inside]}
+            "cycles": [[heap.name_of(op) for op in c] for c in inside],
+            "groups": [[heap.name_of(op) for op in g] for g in groups(sorted(rows), children)]}
 
 
 def trial_collect(backend, generation: int, unbind=()) -> tuple:

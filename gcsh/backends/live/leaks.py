@@ -1,0 +1,125 @@
+"""Leak questions over the real heap, answered without collecting and without changing gc's state.
+
+`pending` finds what `gc.collect()` would free now the way the collector does (subtract the
+references the tracked objects hold on each other; what is left with references from outside
+is reachable, and so is what it reaches), with `sys.getrefcount` and `gc.get_referents` over
+`gc.get_objects()`. Automatic collection is off meanwhile and every temporary is dropped before
+the end, so counts, statistics, callbacks and gc.garbage are as they were.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections import Counter
+
+from ..graphs import groups, strong_components
+from .objects import has_del, quiet, type_name
+
+_REFCOUNT_EXTRA = 0  # what getrefcount sees beyond the real references when called as below
+
+
+def _refcounts(objs: list) -> list[int]:
+    return [n - _REFCOUNT_EXTRA for n in map(sys.getrefcount, objs)]
+
+
+def _calibrate() -> int:
+    one = []
+    holder = [one]
+    del one
+    objs = [holder[0]]  # as in _refcounts: held by the list of objects, then by getrefcount's argument
+    return _refcounts(objs)[0] - 1
+
+
+_REFCOUNT_EXTRA = _calibrate()
+
+
+def unreachable_rows(objs: list) -> tuple[list[int], list[list[int]]]:
+    """Indices of OBJS (every tracked object) that a full collection would find unreachable."""
+    index = {id(o): i for i, o in enumerate(objs)}
+    refs = _refcounts(objs)
+    get_referents, lookup = gc.get_referents, index.get
+    children = []
+    for o in objs:
+        kids = [j for j in map(lookup, map(id, get_referents(o))) if j is not None]
+        for j in kids:
+            refs[j] -= 1
+        children.append(kids)
+    seen = bytearray(len(objs))
+    stack = [i for i, n in enumerate(refs) if n > 0]
+    for i in stack:
+        seen[i] = 1
+    while stack:
+        for j in children[stack.pop()]:
+            if not seen[j]:
+                seen[j] = 1
+                stack.append(j)
+    unreachable = [i for i in range(len(objs)) if not seen[i]]
+    return unreachable, children
+
+
+def pending(backend) -> dict:
+    with quiet():
+        objs = gc.get_objects()
+        rows, children = unreachable_rows(objs)
+        entry, o = {}, None
+        for i in rows:
+            o = objs[i]
+            entry[i] = dict(_identity(backend, o), finalizer=has_del(type(o)), legacy=False)
+        found = [[entry[i]["name"] for i in g] for g in groups(rows, children)]
+        objects = [entry[i] for i in rows]
+        del objs, children, o
+    return {"unreachable": len(rows), "objects": objects, "groups": found}
+
+
+def find(backend, wanted: str, limit: int) -> dict:
+    """Tracked objects whose type's short or qualified name is WANTED, gcsh's own left out."""
+    with quiet():
+        objs = gc.get_objects()
+        by_type = Counter(map(type, objs))
+        types = [tp for tp in by_type if type_name(tp) == wanted or tp.__name__ == wanted
+                 or f"{tp.__module__}.{tp.__qualname__}" == wanted]
+        if not types:
+            known = sorted({type_name(tp) for tp in by_type} | {tp.__name__ for tp in by_type})
+            del objs
+            return {"type": wanted, "count": 0, "objects": [], "known": known}
+        own = backend._own_ids()
+        chosen = set(types)
+        found = [o for o in objs if type(o) in chosen and id(o) not in own]
+        del objs
+        size = sum(map(sys.getsizeof, found))
+        shown = [_identity(backend, o) for o in found[:max(limit, 0)]]
+        count = len(found)
+        del found
+    return {"type": wanted, "count": count, "size": size, "objects": shown}
+
+
+def _identity(backend, obj: object) -> dict:
+    """What a listing says of one object: its name (or handle), handle, type and size."""
+    name = backend.records.name_of(obj)
+    handle = backend.records.handles.of(obj)
+    return {"name": name or handle, "handle": handle, "type": type_name(type(obj)), "size": sys.getsizeof(obj)}
+
+
+def cycles(backend) -> list[list[str]]:
+    """The reference cycles among the user's objects, what they reach (types, modules and functions
+    aside) and the unreachable objects: strongly connected components, largest first."""
+    from .ownership import is_machinery
+    with quiet():
+        objs = gc.get_objects()
+        rows, children = unreachable_rows(objs)
+        index = {id(o): i for i, o in enumerate(objs)}
+        keep = set(rows)
+        stack = [index[r.oid] for r in backend.records.by_id.values()
+                 if r.oid in index and not is_machinery(objs[index[r.oid]])]
+        keep.update(stack)
+        while stack:
+            for j in children[stack.pop()]:
+                if j not in keep and not is_machinery(objs[j]):
+                    keep.add(j)
+                    stack.append(j)
+        comps = strong_components(sorted(keep), children)
+        out = [[backend.records.name_of(objs[i]) or backend.records.handles.of(objs[i]) for i in c]
+               for c in comps]
+        del objs, children, index
+    return out

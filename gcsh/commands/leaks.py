@@ -1,0 +1,84 @@
+"""Leak hunting without collecting: `find` (the objects of a type, with handles) and `pending`
+(what a full collection would free now)."""
+
+from __future__ import annotations
+
+from ..errors import UserError
+from .registry import INT, WORD, Arg, Option, command, did_you_mean
+from .result import Result, name_list
+
+SHOWN_GROUPS = 10  # kinds of group `pending` lists before "… and N more"
+EXAMPLES = 5  # handles of example groups shown per kind
+
+
+def _size(n) -> str:
+    return "? bytes" if n is None else f"{n:,} bytes"
+
+
+@command("find", topic="inspect", summary="the objects of a type, with handles (@1f) other commands accept",
+         args=(Arg("TYPE", WORD, "a type's name, short (Parser) or qualified (mymodule.Parser)"),),
+         options=(Option("--limit", "list at most N objects (default 10)", type=INT, metavar="N", default=10),),
+         examples=("find Parser", "find list --limit 3"),
+         details="Lists the tracked objects of that type with their names, or handles for those without "
+                 "one (`@1f`: accepted wherever a name is: why @1f, referrers @1f, graph @1f), their "
+                 "sizes (sys.getsizeof in the live backend) and how many there are. Nothing is "
+                 "collected first; gcsh's own objects are left out.")
+def find(ctx, type, limit):
+    if limit < 0:
+        raise UserError(f"--limit must be 0 or more, got {limit}")
+    info = ctx.backend.find(type, limit)
+    known = info.pop("known", None)
+    if info["count"] == 0 and known is not None:
+        raise UserError(f"no object of type {type!r}{did_you_mean(type, known)}")
+    size = info.get("size")
+    head = f"{type}: {info['count']:,} object{'s' * (info['count'] != 1)}" + \
+        (f", {size:,} bytes" if size is not None else "")
+    lines = [head]
+    for o in info["objects"]:
+        name = o["name"] if o["name"] == o["handle"] or not o.get("handle") else f"{o['name']} ({o['handle']})"
+        lines.append(f"  {name}  {o['type']}" + (f"  {_size(o['size'])}" if o.get("size") is not None else ""))
+    if info["count"] > len(info["objects"]):
+        lines.append(f"  … and {info['count'] - len(info['objects']):,} more (--limit N lists more)")
+    return Result(info, lines)
+
+
+@command("pending", topic="collector", summary="what a full collection would free now, without collecting",
+         examples=("pending",),
+         details="Finds the objects that gc.collect() would find unreachable now, grouped by what they hold "
+                 "(a group is objects that reference each other), groups of the same make-up counted "
+                 "together, finalizers (__del__) and legacy finalizers (tp_del) marked. Nothing is "
+                 "collected and the collector's state (counts, statistics, callbacks, gc.garbage) is "
+                 "not touched, in both backends.")
+def pending(ctx):
+    info = ctx.backend.pending()
+    by_name = {o["name"]: o for o in info["objects"]}
+    groups = info.get("groups") or [[o["name"]] for o in info["objects"]]
+    kinds: dict[tuple, list[list[str]]] = {}
+    for g in groups:
+        key = tuple(sorted(_type_word(by_name[n]) for n in g))
+        kinds.setdefault(key, []).append(g)
+    ordered = sorted(kinds.items(), key=lambda kv: (-len(kv[1]) * len(kv[0]), kv[0]))
+    n = info["unreachable"]
+    lines = [f"a full collection would find {n:,} object{'s' * (n != 1)} unreachable now (nothing collected)"
+             + (":" if groups else "")]
+    for key, members in ordered[:SHOWN_GROUPS]:
+        times = f"{len(members):,} × " if len(members) > 1 else ""
+        lines.append(f"  {times}[{', '.join(key)}]: {name_list([', '.join(g) for g in members], EXAMPLES)}"
+                     if len(members) == 1 else
+                     f"  {times}[{', '.join(key)}]: e.g. {name_list([' '.join(g) for g in members], EXAMPLES)}")
+    if len(ordered) > SHOWN_GROUPS:
+        lines.append(f"  … and {len(ordered) - SHOWN_GROUPS:,} more kinds of group (--json has them all)")
+    finalizers = sum(1 for o in info["objects"] if o.get("finalizer"))
+    legacy = sum(1 for o in info["objects"] if o.get("legacy"))
+    if finalizers:
+        lines.append(f"  {finalizers:,} with __del__ (marked *): their __del__ runs, then they are freed "
+                     f"unless it resurrects them")
+    if legacy:
+        lines.append(f"  {legacy:,} with a legacy finalizer (marked !): uncollectable, they go to gc.garbage "
+                     f"with what they hold")
+    data = dict(info, kinds=[{"types": list(k), "groups": len(m)} for k, m in ordered])
+    return Result(data, lines)
+
+
+def _type_word(obj: dict) -> str:
+    return obj["type"] + ("!" if obj.get("legacy") else "*" if obj.get("finalizer") else "")

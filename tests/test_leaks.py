@@ -1,0 +1,67 @@
+"""Leak hunting without collecting: find (objects of a type, with handles), pending (what a full
+collection would free now), cycles over unnamed garbage, in both backends."""
+
+import json
+import subprocess
+import sys
+
+LEAK = ('disable; py exec("class Parser:\\n def __init__(s, d): s.doc = d\\n'
+        'class Doc:\\n def __init__(s): s.parser = Parser(s)\\n def __del__(s): pass")\n'
+        'py for i in range(200): Doc()\n')
+
+
+def live_json(commands: str) -> list[dict]:
+    """COMMANDS in a fresh live gcsh (a process of its own: the heap holds only its garbage)."""
+    p = subprocess.run([sys.executable, "-m", "gcsh", "--backend", "live", "--json", "--keep-going", "-c",
+                        commands], capture_output=True, text=True, timeout=120)
+    return [json.loads(line) for line in p.stdout.splitlines()]
+
+
+def test_pending_counts_what_the_next_collect_frees_and_changes_nothing():
+    out = live_json("disable; collect; py for i in range(40): x = []; x.append(x)\npy del x\n"
+                    "count; stats; pending; count; stats; garbage; collect")
+    count0, stats0, pend, count1, stats1, garbage, collect = (o["result"] for o in out[-7:])
+    assert pend["unreachable"] == 40 == collect["unreachable"]
+    # no collection ran (the counter moves by what gcsh itself keeps: the handles it gave out)
+    assert count1["count"][1:] == count0["count"][1:] and stats0 == stats1 and garbage["garbage"] == []
+    assert [k["groups"] for k in pend["kinds"]] == [40] and pend["kinds"][0]["types"] == ["list"]
+
+
+def test_find_gives_handles_that_other_commands_accept():
+    out = live_json(LEAK + "find Doc --limit 2; find Do")
+    found = out[-2]["result"]
+    assert found["count"] == 200 and len(found["objects"]) == 2
+    handle = found["objects"][0]["handle"]
+    assert handle.startswith("@") and found["objects"][0]["size"] > 0
+    assert out[-1]["ok"] is False and "did you mean 'Doc'" in out[-1]["error"]
+    more = live_json(LEAK + f"find Doc --limit 1; referents {handle}; why {handle}; tracked {handle}")
+    referents, why, tracked = (o["result"] for o in more[-3:])
+    assert referents["referents"] == ["@2 <Parser object>", "Doc"]  # its Parser (a new handle), its class
+    assert why["reachable"] is False and tracked["tracked"] is True
+
+
+def test_pending_and_cycles_see_the_unnamed_leak_with_finalizers_marked():
+    out = live_json(LEAK + "pending; cycles")
+    pend, cycles = out[-2]["result"], out[-1]["result"]
+    assert pend["unreachable"] == 400
+    assert pend["kinds"][0] == {"types": ["Doc*", "Parser"], "groups": 200}
+    assert sum(o["finalizer"] for o in pend["objects"]) == 200
+    assert cycles["count"] == 200 and all(not c["reachable"] for c in cycles["cycles"])
+
+
+def test_cycles_say_the_garbage_waits_for_an_explicit_collect_when_collection_is_off(gcsh):
+    r = gcsh("-c", "alloc a; link a a; del a; disable; cycles")
+    assert r.out.splitlines()[-1] == "  1 object: a  (unreachable: stays until an explicit collect 0 " \
+                                     "(automatic collection is off))"
+
+
+def test_sim_find_and_pending(gcsh):
+    r = gcsh("-c", "alloc a; alloc b finalizer; link a b; link b a; del a b; alloc c; find list; pending")
+    lines = r.out.splitlines()
+    assert lines[-6:] == ["list: 2 objects", "  a (@0)  list", "  c (@2)  list",
+                          "a full collection would find 2 objects unreachable now (nothing collected):",
+                          "  [Finalizer*, list]: a, b",
+                          "  1 with __del__ (marked *): their __del__ runs, then they are freed unless it "
+                          "resurrects them"]
+    r = gcsh("-c", "alloc a; find lisst")
+    assert r.status == 1 and "did you mean 'list'" in r.err
