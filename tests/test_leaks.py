@@ -65,3 +65,27 @@ def test_sim_find_and_pending(gcsh):
                           "resurrects them"]
     r = gcsh("-c", "alloc a; find lisst")
     assert r.status == 1 and "did you mean 'list'" in r.err
+
+
+def test_retained_and_dominators_in_the_simulator(gcsh):
+    r = gcsh("--json", "-c", "alloc a; alloc b; alloc c; link a b; link b c; link a c; alloc d; link c d; "
+                             "del b c d; retained a; dominators; retained c")
+    ra, dom, rc = (o["result"] for o in r.json[-3:])
+    assert ra["objects"] == 4 and [(e["name"], e["objects"]) for e in ra["dominated"]] == [("c", 2), ("b", 1)]
+    assert [(e["name"], e["objects"]) for e in dom["roots"]] == [("a", 4)]
+    assert rc["objects"] == 2 and [e["name"] for e in rc["dominated"]] == ["d"]
+
+
+def test_retained_in_live_counts_what_only_the_name_holds():
+    out = live_json("py x = [[i, [i]] for i in range(100)]; y = [x, x[0]]\nretained x; retained y; retained zz")
+    x, y = out[-3]["result"], out[-2]["result"]
+    assert x["objects"] == 1 + 99 * 2  # x[0] is held by y too
+    assert x["retained"] > x["size"] > 0 and y["objects"] == 1
+    assert out[-1]["ok"] is False and "unknown name 'zz'" in out[-1]["error"]
+
+
+def test_a_live_text_graph_of_a_handle_never_says_depth_none():
+    out = subprocess.run([sys.executable, "-m", "gcsh", "--backend", "live", "-c",
+                          LEAK.replace("disable; ", "disable\n") + "find Doc --limit 1\ngraph @1"],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert "\n  @1 " in out and "finalizer" in out and "depth None" not in out and "not reached from the names" in out

@@ -69,3 +69,67 @@ def strong_components(nodes: list, children) -> list[list]:
                 low[u] = min(low[u], low[v])
     found.sort(key=lambda c: (-len(c), c[0]))
     return found
+
+
+def dominators(n: int, children, root: int) -> tuple[list[int], list[int]]:
+    """The dominator tree of the graph on nodes 0..N-1 from ROOT (Cooper, Harvey and Kennedy's
+    iterative algorithm): (idom, postorder), idom[v] -1 for what ROOT does not reach. A node's
+    dominator is a DFS ancestor, so in postorder every node comes before its dominator."""
+    order, seen, stack = [], bytearray(n), [(root, 0)]
+    seen[root] = 1
+    while stack:
+        v, i = stack[-1]
+        kids = children[v]
+        if i < len(kids):
+            stack[-1] = (v, i + 1)
+            w = kids[i]
+            if not seen[w]:
+                seen[w] = 1
+                stack.append((w, 0))
+        else:
+            stack.pop()
+            order.append(v)
+    post = [-1] * n
+    for k, v in enumerate(order):
+        post[v] = k
+    preds: list[list[int]] = [[] for _ in range(n)]
+    for v in order:
+        for w in children[v]:
+            preds[w].append(v)
+    idom = [-1] * n
+    idom[root] = root
+    rpo = order[::-1][1:]
+    changed = True
+    while changed:
+        changed = False
+        for v in rpo:
+            new = -1
+            for p in preds[v]:
+                if idom[p] == -1:
+                    continue
+                if new == -1:
+                    new = p
+                    continue
+                a, b = p, new
+                while a != b:
+                    while post[a] < post[b]:
+                        a = idom[a]
+                    while post[b] < post[a]:
+                        b = idom[b]
+                new = a
+            if idom[v] != new:
+                idom[v] = new
+                changed = True
+    return idom, order
+
+
+def retained(idom: list[int], order: list[int], sizes) -> tuple[list[int], list[int]]:
+    """Per node: (objects, size) it retains, itself included: the sums over its dominator subtree."""
+    count = [1 if idom[v] != -1 else 0 for v in range(len(idom))]
+    total = [sizes[v] if idom[v] != -1 else 0 for v in range(len(idom))]
+    for v in order:
+        d = idom[v]
+        if d != v and d != -1:
+            count[d] += count[v]
+            total[d] += total[v]
+    return count, total

@@ -617,6 +617,10 @@ class LiveBackend(Backend):
         from .leaks import find
         return find(self, type_name, limit)
 
+    def dominators(self, name: str | None, limit: int) -> dict:
+        from .leaks import dominator_view
+        return dominator_view(self, name, limit)
+
     def cycles(self) -> list[list[str]]:
         from .leaks import cycles
         return cycles(self)

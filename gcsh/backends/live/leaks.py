@@ -123,3 +123,49 @@ def cycles(backend) -> list[list[str]]:
                for c in comps]
         del objs, children, index
     return out
+
+
+def dominator_view(backend, name: str | None, limit: int) -> dict:
+    """Retained sizes over the tracked objects (sys.getsizeof of each), from a root that holds what
+    something outside the tracked objects refers to: NAME's retained objects and the biggest it
+    dominates, or (no NAME) the user's objects by what they retain."""
+    from ..graphs import dominators, retained
+    target = backend.records.find(name) if name is not None else None
+    with quiet():
+        objs = gc.get_objects()
+        index = {id(o): i for i, o in enumerate(objs)}
+        rows, children = unreachable_rows(objs)
+        refs = _refcounts(objs)
+        for kids in children:
+            for j in kids:
+                refs[j] -= 1
+        n = len(objs)
+        children.append([i for i in range(n) if refs[i] > 0])
+        idom, order = dominators(n + 1, children, n)
+        count, size = retained(idom, order, [sys.getsizeof(o) for o in objs] + [0])
+        if target is not None:
+            t = index.get(id(target))
+            if t is None:
+                raise_untracked(name)
+            tops = [t]
+        else:
+            tops = [index[r.oid] for r in backend.records.by_id.values() if r.oid in index]
+        tree = {}
+        for v in range(n):
+            d = idom[v]
+            if d in tops or (target is not None and d != -1):
+                tree.setdefault(d, []).append(v)
+
+        def entry(v, depth):
+            kids = sorted(tree.get(v, ()), key=lambda k: -size[k])[:limit] if depth < 2 else []
+            return dict(_identity(backend, objs[v]), objects=count[v], retained=size[v],
+                        dominated=[entry(k, depth + 1) for k in kids])
+
+        out = [entry(v, 0) for v in sorted(tops, key=lambda k: -size[k])[:limit if target is None else 1]]
+        del objs, index, children
+    return {"name": name, "roots": out}
+
+
+def raise_untracked(name: str):
+    from ...errors import UserError
+    raise UserError(f"{name} is not tracked by the collector: it retains only itself")

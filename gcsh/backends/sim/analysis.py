@@ -279,3 +279,34 @@ def freed_by(backend, names: list[str]) -> dict:
         for op in set(report.freed) & rows.keys():
             out[rows[op]] = g if out[rows[op]] is None else out[rows[op]]
     return out
+
+
+def dominator_view(backend, name: str | None, limit: int) -> dict:
+    """The dominator tree of the simulated heap from its root names and gc.garbage: NAME's retained
+    objects and the biggest it dominates, or (no NAME) the root names' objects by what they retain.
+    The simulator has no sizes: objects are counted."""
+    from ..graphs import dominators, retained
+    heap = backend.heap
+    target = heap.find(name) if name is not None else None
+    ops = list(heap.live())
+    index = {op: i for i, op in enumerate(ops)}
+    children = [[index[t] for t in heap.rows_of(op) if t in index] for op in ops]
+    n = len(ops)
+    tops = [index[op] for op in dict.fromkeys(list(heap.roots.values()) + list(heap.garbage)) if op in index]
+    children.append(tops)
+    idom, order = dominators(n + 1, children, n)
+    count, _ = retained(idom, order, [0] * (n + 1))
+    if target is not None:
+        tops = [index[target]]
+    tree: dict[int, list[int]] = {}
+    for v in range(n):
+        if idom[v] != -1:
+            tree.setdefault(idom[v], []).append(v)
+
+    def entry(v: int, depth: int) -> dict:
+        kids = sorted(tree.get(v, ()), key=lambda k: -count[k])[:limit] if depth < (2 if target is not None else 1) else []
+        op = ops[v]
+        return {"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op), "size": None,
+                "objects": count[v], "retained": None, "dominated": [entry(k, depth + 1) for k in kids]}
+
+    return {"name": name, "roots": [entry(v, 0) for v in sorted(tops, key=lambda k: -count[k])[:limit]]}
