@@ -133,3 +133,18 @@ def retained(idom: list[int], order: list[int], sizes) -> tuple[list[int], list[
             count[d] += count[v]
             total[d] += total[v]
     return count, total
+
+
+def kinds(groups: list[list[int]], word_of, examples: int) -> list[tuple[tuple, list[list[int]]]]:
+    """GROUPS of the same make-up (the sorted words WORD_OF gives their members) counted together,
+    the most objects first: (words, the first EXAMPLES groups, how many groups) per make-up."""
+    by: dict[tuple, list] = {}
+    for g in groups:
+        key = tuple(sorted(map(word_of, g)))
+        entry = by.get(key)
+        if entry is None:
+            by[key] = entry = [[], 0]
+        if entry[1] < examples:
+            entry[0].append(g)
+        entry[1] += 1
+    return sorted(((k, ex, n) for k, (ex, n) in by.items()), key=lambda e: (-e[2] * len(e[0]), e[0]))

@@ -198,8 +198,7 @@ def cycles(ctx, all):
     if hasattr(backend, "cycle_fates"):  # the simulator: which collection frees each cycle
         fates = backend.cycle_fates(firsts)
     else:
-        garbage = {o["name"] for o in backend.pending()["objects"]} if found and hasattr(backend, "pending") else set()
-        fates = {name: (name in garbage, 2 if name in garbage else None) for name in firsts}
+        fates = {name: (False, None) for name in firsts}
     garbage = {name for name, (unreachable, _) in fates.items() if unreachable}
     freed_by = {name: g for name, (_, g) in fates.items()}
     listed, lines = [], []

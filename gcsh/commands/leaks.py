@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from ..errors import UserError
 from .registry import INT, NAME, WORD, Arg, Option, command, did_you_mean
-from .result import Result, name_list
+from .result import Result
 
 SHOWN_GROUPS = 10  # kinds of group `pending` lists before "… and N more"
-EXAMPLES = 5  # handles of example groups shown per kind
 
 
 def _limit(what: str) -> Option:
@@ -55,37 +54,25 @@ def find(ctx, type, limit):
                  "not touched, in both backends.")
 def pending(ctx):
     info = ctx.backend.pending()
-    by_name = {o["name"]: o for o in info["objects"]}
-    groups = info.get("groups") or [[o["name"]] for o in info["objects"]]
-    kinds: dict[tuple, list[list[str]]] = {}
-    for g in groups:
-        key = tuple(sorted(_type_word(by_name[n]) for n in g))
-        kinds.setdefault(key, []).append(g)
-    ordered = sorted(kinds.items(), key=lambda kv: (-len(kv[1]) * len(kv[0]), kv[0]))
     n = info["unreachable"]
     lines = [f"a full collection would find {n:,} object{'s' * (n != 1)} unreachable now (nothing collected)"
-             + (":" if groups else "")]
-    for key, members in ordered[:SHOWN_GROUPS]:
-        times = f"{len(members):,} × " if len(members) > 1 else ""
-        lines.append(f"  {times}[{', '.join(key)}]: {name_list([', '.join(g) for g in members], EXAMPLES)}"
-                     if len(members) == 1 else
-                     f"  {times}[{', '.join(key)}]: e.g. {name_list([' '.join(g) for g in members], EXAMPLES)}")
-    if len(ordered) > SHOWN_GROUPS:
-        lines.append(f"  … and {len(ordered) - SHOWN_GROUPS:,} more kinds of group (--json has them all)")
-    finalizers = sum(1 for o in info["objects"] if o.get("finalizer"))
-    legacy = sum(1 for o in info["objects"] if o.get("legacy"))
-    if finalizers:
-        lines.append(f"  {finalizers:,} with __del__ (marked *): their __del__ runs, then they are freed "
+             + (":" if info["kinds"] else "")]
+    for kind in info["kinds"][:SHOWN_GROUPS]:
+        shown = [", ".join(g) if kind["groups"] == 1 else " ".join(g) for g in kind["examples"]]
+        more = kind["groups"] - len(shown)
+        listed = ", ".join(shown) + (f", … and {more:,} more" if more else "")
+        times = f"{kind['groups']:,} × " if kind["groups"] > 1 else ""
+        lines.append(f"  {times}[{', '.join(kind['types'])}]: {'e.g. ' if more or times else ''}{listed}")
+    if len(info["kinds"]) > SHOWN_GROUPS:
+        lines.append(f"  … and {len(info['kinds']) - SHOWN_GROUPS:,} more kinds of group (--json has them all)")
+    if info["finalizers"]:
+        lines.append(f"  {info['finalizers']:,} with __del__ (marked *): their __del__ runs, then they are freed "
                      f"unless it resurrects them")
-    if legacy:
-        lines.append(f"  {legacy:,} with a legacy finalizer (marked !): uncollectable, they go to gc.garbage "
-                     f"with what they hold")
-    data = dict(info, kinds=[{"types": list(k), "groups": len(m)} for k, m in ordered])
-    return Result(data, lines)
+    if info["legacy"]:
+        lines.append(f"  {info['legacy']:,} with a legacy finalizer (marked !): uncollectable, they go to "
+                     f"gc.garbage with what they hold")
+    return Result(info, lines)
 
-
-def _type_word(obj: dict) -> str:
-    return obj["type"] + ("!" if obj.get("legacy") else "*" if obj.get("finalizer") else "")
 
 
 def _retained_words(e: dict) -> str:

@@ -138,7 +138,7 @@ def reachable(view: HeapView) -> set[str]:
 
 def why_from_view(backend, name: str) -> dict:
     """`why NAME` for a backend without a `why` of its own (live): the chain from the view, and
-    the fate from `pending()` (what a full collection would free), when the backend has it."""
+    the fate from `is_pending()` (would a full collection free it?), when the backend has it."""
     view = backend.view(None)
     target = next((n for n in view.nodes.values() if n.name == name), None)
     if target is None:  # the backend's own error for an unknown or freed name; a handle is followed
@@ -153,7 +153,7 @@ def why_from_view(backend, name: str) -> dict:
         return {"name": name, "alive": True, "reachable": True, "chain": steps, "chain_length": len(steps)}
     info = {"name": name, "alive": True, "reachable": False, "generation": None,
             "verdict": "no collection frees it now (it is held from outside the collector's view)"}
-    if hasattr(backend, "pending") and name in {o["name"] for o in backend.pending()["objects"]}:
+    if hasattr(backend, "is_pending") and backend.is_pending(name):
         info.update(generation=2, verdict="the next collection of generation 2 frees it")
     path = held_by_cycle(view, target.id)
     cycle = next((c for c in cycles(view) if target.id in c or (path and path[0] in c)), [])

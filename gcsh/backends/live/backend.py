@@ -63,6 +63,7 @@ class LiveBackend(Backend):
         self._census = None  # the counts `growth` compares with
         self.own_extra: set[int] = set()  # ids of objects gcsh made outside its own reach (embed's locals dict)
         self._seq = 0
+        self.cycle_garbage: set[str] = set()  # the unreachable ones among the cycles `cycles` found last
         FINALIZER_LISTENERS.append(self._on_finalizer)
         atexit.register(self.close)
 
@@ -613,6 +614,10 @@ class LiveBackend(Backend):
         from .leaks import pending
         return pending(self)
 
+    def is_pending(self, name: str) -> bool:
+        from .leaks import is_pending
+        return is_pending(self, name)
+
     def find(self, type_name: str, limit: int) -> dict:
         from .leaks import find
         return find(self, type_name, limit)
@@ -624,6 +629,10 @@ class LiveBackend(Backend):
     def cycles(self) -> list[list[str]]:
         from .leaks import cycles
         return cycles(self)
+
+    def cycle_fates(self, names: list[str]) -> dict:
+        """For the first members of the cycles just found: (unreachable, the collection that frees it)."""
+        return {name: (name in self.cycle_garbage, 2 if name in self.cycle_garbage else None) for name in names}
 
     def snapshot(self, sim, names: list[str] | None) -> dict:
         """Copy the live heap (or what NAMES reach) into the simulator SIM."""

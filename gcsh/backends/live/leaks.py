@@ -13,7 +13,7 @@ import gc
 import sys
 from collections import Counter
 
-from ..graphs import groups, strong_components
+from ..graphs import groups, kinds, strong_components
 from .objects import has_del, quiet, type_name
 
 _REFCOUNT_EXTRA = 0  # what getrefcount sees beyond the real references when called as below
@@ -58,18 +58,34 @@ def unreachable_rows(objs: list) -> tuple[list[int], list[list[int]]]:
     return unreachable, children
 
 
-def pending(backend) -> dict:
+def pending(backend, examples: int = 5) -> dict:
+    """What gc.collect() would find unreachable now, as groups of objects that hold each other,
+    groups of the same make-up counted together (the first EXAMPLES of each named or given handles)."""
     with quiet():
         objs = gc.get_objects()
         rows, children = unreachable_rows(objs)
-        entry, o = {}, None
-        for i in rows:
-            o = objs[i]
-            entry[i] = dict(_identity(backend, o), finalizer=has_del(type(o)), legacy=False)
-        found = [[entry[i]["name"] for i in g] for g in groups(rows, children)]
-        objects = [entry[i] for i in rows]
-        del objs, children, o
-    return {"unreachable": len(rows), "objects": objects, "groups": found}
+        types = {i: type(objs[i]) for i in rows}
+        finalizer = {tp: has_del(tp) for tp in set(types.values())}
+
+        def word(i: int) -> str:
+            return type_name(types[i]) + ("*" if finalizer[types[i]] else "")
+
+        found = kinds(groups(rows, children), word, examples)
+        shown = []
+        out = []
+        for key, some, count in found:
+            names = []
+            for g in some:
+                names.append([_name(backend, objs[i]) for i in g])
+                shown += [dict(_identity(backend, objs[i]), finalizer=finalizer[types[i]], legacy=False) for i in g]
+            out.append({"types": list(key), "groups": count, "examples": names})
+        n_final = sum(1 for i in rows if finalizer[types[i]])
+        del objs, children, types
+    return {"unreachable": len(rows), "kinds": out, "finalizers": n_final, "legacy": 0, "objects": shown}
+
+
+def _name(backend, obj: object) -> str:
+    return backend.records.name_of(obj) or backend.records.handles.of(obj)
 
 
 def find(backend, wanted: str, limit: int) -> dict:
@@ -96,9 +112,8 @@ def find(backend, wanted: str, limit: int) -> dict:
 
 def _identity(backend, obj: object) -> dict:
     """What a listing says of one object: its name (or handle), handle, type and size."""
-    name = backend.records.name_of(obj)
     handle = backend.records.handles.of(obj)
-    return {"name": name or handle, "handle": handle, "type": type_name(type(obj)), "size": sys.getsizeof(obj)}
+    return {"name": backend.records.name_of(obj) or handle, "handle": handle, "type": type_name(type(obj)), "size": sys.getsizeof(obj)}
 
 
 def cycles(backend) -> list[list[str]]:
@@ -119,8 +134,9 @@ def cycles(backend) -> list[list[str]]:
                     keep.add(j)
                     stack.append(j)
         comps = strong_components(sorted(keep), children)
-        out = [[backend.records.name_of(objs[i]) or backend.records.handles.of(objs[i]) for i in c]
-               for c in comps]
+        out = [[_name(backend, objs[i]) for i in c] for c in comps]
+        garbage = set(rows)
+        backend.cycle_garbage = {names[0] for names, c in zip(out, comps) if c[0] in garbage}
         del objs, children, index
     return out
 
@@ -169,3 +185,14 @@ def dominator_view(backend, name: str | None, limit: int) -> dict:
 def raise_untracked(name: str):
     from ...errors import UserError
     raise UserError(f"{name} is not tracked by the collector: it retains only itself")
+
+
+def is_pending(backend, name: str) -> bool:
+    """Would a full collection now find NAME's object unreachable?"""
+    target = backend.records.find(name)
+    with quiet():
+        objs = gc.get_objects()
+        rows, _ = unreachable_rows(objs)
+        found = any(objs[i] is target for i in rows)
+        del objs
+    return found

@@ -91,11 +91,15 @@ def pending(backend) -> dict:
                 "size": None, "finalizer": heap.kind[op] == FINALIZER,
                 "legacy": op in legacy or heap.kind[op] == LEGACY} for op in sorted(rows)]
     inside = [c for c in components(heap) if c[0] in rows]
-    from ..graphs import groups
+    from ..graphs import groups, kinds
     children = {op: heap.rows_of(op) for op in rows}
-    return {"unreachable": unreachable, "objects": objects,
-            "cycles": [[heap.name_of(op) for op in c] for c in inside],
-            "groups": [[heap.name_of(op) for op in g] for g in groups(sorted(rows), children)]}
+    words = {op: o["type"] + ("!" if o["legacy"] else "*" if o["finalizer"] else "") for op, o in
+             zip(sorted(rows), objects)}
+    found = [{"types": list(key), "groups": count, "examples": [[heap.name_of(op) for op in g] for g in some]}
+             for key, some, count in kinds(groups(sorted(rows), children), words.get, 5)]
+    return {"unreachable": unreachable, "objects": objects, "kinds": found,
+            "finalizers": sum(o["finalizer"] for o in objects), "legacy": sum(o["legacy"] for o in objects),
+            "cycles": [[heap.name_of(op) for op in c] for c in inside]}
 
 
 def trial_collect(backend, generation: int, unbind=()) -> tuple:
