@@ -19,9 +19,11 @@ def live_json(commands: str) -> list[dict]:
 
 def test_pending_counts_what_the_next_collect_frees_and_changes_nothing():
     out = live_json("disable; collect; py for i in range(40): x = []; x.append(x)\npy del x\n"
-                    "count; stats; pending; count; stats; garbage; collect")
-    count0, stats0, pend, count1, stats1, garbage, collect = (o["result"] for o in out[-7:])
+                    "py import gc; calls = []; gc.callbacks.append(lambda phase, info: calls.append(phase))\n"
+                    "count; stats; pending; count; stats; garbage; py print(len(calls))\ncollect")
+    count0, stats0, pend, count1, stats1, garbage, calls, collect = (o["result"] for o in out[-8:])
     assert pend["unreachable"] == 40 == collect["unreachable"]
+    assert calls["output"] == ["0"]  # no gc callback ran
     # no collection ran (the counter moves by what gcsh itself keeps: the handles it gave out)
     assert count1["count"][1:] == count0["count"][1:] and stats0 == stats1 and garbage["garbage"] == []
     assert [k["groups"] for k in pend["kinds"]] == [40] and pend["kinds"][0]["types"] == ["list"]
@@ -34,10 +36,20 @@ def test_find_gives_handles_that_other_commands_accept():
     handle = found["objects"][0]["handle"]
     assert handle.startswith("@") and found["objects"][0]["size"] > 0
     assert out[-1]["ok"] is False and "did you mean 'Doc'" in out[-1]["error"]
-    more = live_json(LEAK + f"find Doc --limit 1; referents {handle}; why {handle}; tracked {handle}")
-    referents, why, tracked = (o["result"] for o in more[-3:])
+    more = live_json(LEAK + f"find Doc --limit 1; referents {handle}; referrers {handle}; why {handle}; "
+                            f"tracked {handle}; graph {handle}")
+    referents, referrers, why, tracked, graph = (o["result"] for o in more[-5:])
     assert referents["referents"] == ["@2 <Parser object>", "Doc"]  # its Parser (a new handle), its class
+    assert any("@2" in r for r in referrers["referrers"])
     assert why["reachable"] is False and tracked["tracked"] is True
+    assert {handle, "@2"} <= {n["name"] for n in graph["nodes"]}
+
+
+def test_find_lists_named_objects_first_with_their_generation():
+    out = live_json("py junk = [[] for i in range(50)]\npy kept = []\nfind list --limit 1; collect; find list --limit 1")
+    before, after = out[-3]["result"], out[-1]["result"]
+    assert before["objects"][0]["name"] == "junk" and before["objects"][0]["generation"] == 0
+    assert after["objects"][0]["generation"] == 2 and before["size"] >= 51 * 56
 
 
 def test_pending_and_cycles_see_the_unnamed_leak_with_finalizers_marked():
@@ -60,7 +72,7 @@ def test_cycles_say_the_garbage_waits_for_an_explicit_collect_when_collection_is
 def test_sim_find_and_pending(gcsh):
     r = gcsh("-c", "alloc a; alloc b finalizer; link a b; link b a; del a b; alloc c; find list; pending")
     lines = r.out.splitlines()
-    assert lines[-6:] == ["list: 2 objects", "  a (@0)  list", "  c (@2)  list",
+    assert lines[-6:] == ["list: 2 objects", "  a (@0)  list  generation 0", "  c (@2)  list  generation 0",
                           "a full collection would find 2 objects unreachable now (nothing collected):",
                           "  [Finalizer*, list]: a, b",
                           "  1 with __del__ (marked *): their __del__ runs, then they are freed unless it "

@@ -24,8 +24,10 @@ def _size(n) -> str:
          examples=("find Parser", "find list --limit 3"),
          details="Lists the tracked objects of that type with their names, or handles for those without "
                  "one (`@1f`: accepted wherever a name is: why @1f, referrers @1f, graph @1f), their "
-                 "sizes (sys.getsizeof in the live backend) and how many there are. Nothing is "
-                 "collected first; gcsh's own objects are left out.")
+                 "sizes (sys.getsizeof in the live backend), generations and how many there are, named objects "
+                 "first. Nothing is collected first; gcsh's own objects are left out. With --json: `type`, "
+                 "`count`, `size` (total bytes; live only) and `objects`, each with `name` (its handle if "
+                 "it has none), `handle`, `type`, `size` and `generation`.")
 def find(ctx, type, limit):
     if limit < 0:
         raise UserError(f"--limit must be 0 or more, got {limit}")
@@ -39,7 +41,8 @@ def find(ctx, type, limit):
     lines = [head]
     for o in info["objects"]:
         name = o["name"] if o["name"] == o["handle"] or not o.get("handle") else f"{o['name']} ({o['handle']})"
-        lines.append(f"  {name}  {o['type']}" + (f"  {_size(o['size'])}" if o.get("size") is not None else ""))
+        lines.append(f"  {name}  {o['type']}" + (f"  {_size(o['size'])}" if o.get("size") is not None else "")
+                     + f"  generation {o['generation']}")
     if info["count"] > len(info["objects"]):
         lines.append(f"  … and {info['count'] - len(info['objects']):,} more (--limit N lists more)")
     return Result(info, lines)
@@ -51,7 +54,10 @@ def find(ctx, type, limit):
                  "(a group is objects that reference each other), groups of the same make-up counted "
                  "together, finalizers (__del__) and legacy finalizers (tp_del) marked. Nothing is "
                  "collected and the collector's state (counts, statistics, callbacks, gc.garbage) is "
-                 "not touched, in both backends.")
+                 "not touched, in both backends. With --json: `unreachable` (what gc.collect() would return), "
+                 "`finalizers` and `legacy` (how many of them), `kinds` (each with `types`, its members' "
+                 "types, * marking __del__ and ! a legacy finalizer; `groups`, how many such groups; "
+                 "`examples`, the names or handles of the first five) and `objects` (those examples).")
 def pending(ctx):
     info = ctx.backend.pending()
     n = info["unreachable"]

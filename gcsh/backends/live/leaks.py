@@ -99,14 +99,21 @@ def find(backend, wanted: str, limit: int) -> dict:
             known = sorted({type_name(tp) for tp in by_type} | {tp.__name__ for tp in by_type})
             del objs
             return {"type": wanted, "count": 0, "objects": [], "known": known}
+        del objs
         own = backend._own_ids()
         chosen = set(types)
-        found = [o for o in objs if type(o) in chosen and id(o) not in own]
-        del objs
+        named = backend.records.by_id
+        found, generation = [], {}
+        for g in (0, 1, 2):  # gc.get_objects() is these three, in this order
+            part = [o for o in gc.get_objects(g) if type(o) in chosen and id(o) not in own]
+            generation.update(dict.fromkeys(map(id, part), g))
+            found += part
+            del part
+        found.sort(key=lambda o: id(o) not in named)  # named objects first (a stable sort)
         size = sum(map(sys.getsizeof, found))
-        shown = [_identity(backend, o) for o in found[:max(limit, 0)]]
+        shown = [dict(_identity(backend, o), generation=generation[id(o)]) for o in found[:max(limit, 0)]]
         count = len(found)
-        del found
+        del found, generation
     return {"type": wanted, "count": count, "size": size, "objects": shown}
 
 

@@ -73,9 +73,12 @@ def find(heap, type_name: str, limit: int) -> dict:
     if not found:
         known = {heap.type_name_of_kind(code) for code in set(heap.kind[HEADS:])} | set(heap.type_names.values())
         return {"type": type_name, "count": 0, "objects": [], "known": sorted(known)}
+    from .backend import GEN_LABELS
+    handle = heap.handle
+    found.sort(key=lambda op: heap.name_of(op) == handle(op))  # named objects first (a stable sort)
     return {"type": type_name, "count": len(found),
-            "objects": [{"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op),
-                         "size": None} for op in found[:max(limit, 0)]]}
+            "objects": [{"name": heap.name_of(op), "handle": handle(op), "type": heap.type_name(op),
+                         "size": None, "generation": GEN_LABELS[heap.gen[op]]} for op in found[:max(limit, 0)]]}
 
 
 def pending(backend) -> dict:
