@@ -42,6 +42,7 @@ def test_find_gives_handles_that_other_commands_accept():
     assert referents["referents"] == ["@2 <Parser object>", "Doc"]  # its Parser (a new handle), its class
     assert any("@2" in r for r in referrers["referrers"])
     assert why["reachable"] is False and tracked["tracked"] is True
+    assert why["generation"] == 2 and "explicit collect" in why["verdict"]  # pending, as `pending` says
     assert {handle, "@2"} <= {n["name"] for n in graph["nodes"]}
 
 

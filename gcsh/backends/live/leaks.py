@@ -196,10 +196,10 @@ def raise_untracked(name: str):
 
 def is_pending(backend, name: str) -> bool:
     """Would a full collection now find NAME's object unreachable?"""
-    target = backend.records.find(name)
+    address = id(backend.records.find(name))  # its id only: a reference held here would keep it reachable
     with quiet():
         objs = gc.get_objects()
         rows, _ = unreachable_rows(objs)
-        found = any(objs[i] is target for i in rows)
+        found = any(id(objs[i]) == address for i in rows)
         del objs
     return found
