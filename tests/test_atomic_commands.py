@@ -39,7 +39,7 @@ FAILING = [
     "undo 0", "undo x", "redo", "redo -1",
     "clear now", "history x",
     "find nosuchtype", "find list --limit -1", "pending now", "retained nobody", "dominators nobody",
-    "retained l --limit x",
+    "retained l --limit x", "retained l --limit -1", "dominators --limit -2",
 ]
 
 

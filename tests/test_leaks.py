@@ -84,8 +84,9 @@ def test_sim_find_and_pending(gcsh):
 
 def test_retained_and_dominators_in_the_simulator(gcsh):
     r = gcsh("--json", "-c", "alloc a; alloc b; alloc c; link a b; link b c; link a c; alloc d; link c d; "
-                             "del b c d; retained a; dominators; retained c")
-    ra, dom, rc = (o["result"] for o in r.json[-3:])
+                             "del b c d; retained a; dominators; retained c; retained c --limit 0")
+    ra, dom, rc, rc0 = (o["result"] for o in r.json[-4:])
+    assert rc0["objects"] == 2 and rc0["dominated"] == []
     assert ra["objects"] == 4 and [(e["name"], e["objects"]) for e in ra["dominated"]] == [("c", 2), ("b", 1)]
     assert [(e["name"], e["objects"]) for e in dom["roots"]] == [("a", 4)]
     assert rc["objects"] == 2 and [e["name"] for e in rc["dominated"]] == ["d"]

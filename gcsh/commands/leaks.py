@@ -14,6 +14,11 @@ def _limit(what: str) -> Option:
     return Option("--limit", f"{what} (default 10)", type=INT, metavar="N", default=10)
 
 
+def _check_limit(limit: int) -> None:
+    if limit < 0:
+        raise UserError(f"--limit must be 0 or more, got {limit}")
+
+
 def _size(n) -> str:
     return "? bytes" if n is None else f"{n:,} bytes"
 
@@ -29,8 +34,7 @@ def _size(n) -> str:
                  "`count`, `size` (total bytes; live only) and `objects`, each with `name` (its handle if "
                  "it has none), `handle`, `type`, `size` and `generation`.")
 def find(ctx, type, limit):
-    if limit < 0:
-        raise UserError(f"--limit must be 0 or more, got {limit}")
+    _check_limit(limit)
     info = ctx.backend.find(type, limit)
     known = info.pop("known", None)
     if info["count"] == 0 and known is not None:
@@ -100,8 +104,10 @@ def _label(e: dict) -> str:
                  "object in the live backend; the simulator counts objects), then the biggest of them "
                  "with what each retains. Nothing is changed.")
 def retained(ctx, name, limit):
-    info = ctx.backend.dominators(name, max(limit, 0))
+    _check_limit(limit)
+    info = ctx.backend.dominators(name, max(limit, 1))  # NAME itself comes back even with --limit 0
     top = info["roots"][0]
+    top["dominated"] = top["dominated"][:limit]
     lines = [f"{name} retains {_retained_words(top)}"]
     lines += [f"  {_label(e)}  {e['type']}  {_retained_words(e)}" for e in top["dominated"]]
     return Result(dict(top, name=name), lines)
@@ -116,7 +122,8 @@ def retained(ctx, name, limit):
                  "biggest objects it holds alone. Computed over the whole heap with Cooper, Harvey and "
                  "Kennedy's algorithm; nothing is changed.")
 def dominators(ctx, name, limit):
-    info = ctx.backend.dominators(name, max(limit, 0))
+    _check_limit(limit)
+    info = ctx.backend.dominators(name, limit)
     lines = []
 
     def walk(e: dict, depth: int) -> None:
