@@ -65,6 +65,7 @@ class LiveBackend(Backend):
         self._census = None  # the counts `growth` compares with
         self.own_extra: set[int] = set()  # ids of objects gcsh made outside its own reach (embed's locals dict)
         self._seq = 0
+        self.cycle_garbage: set[str] = set()  # the unreachable ones among the cycles `cycles` found last
         FINALIZER_LISTENERS.append(self._on_finalizer)
         atexit.register(self.close)
 
@@ -445,7 +446,10 @@ class LiveBackend(Backend):
 
     def _label(self, obj: object) -> str:
         name = self.records.name_of(obj)
-        return name if name is not None else describe(obj)
+        if name is not None:
+            return name
+        text = describe(obj)
+        return f"{self.records.handles.of(obj)} {text}" if gc.is_tracked(obj) else text
 
     def _shown(self, found: list, temporaries: set[int]) -> list[str]:
         """Labels of FOUND, leaving out (and counting) gcsh's own: the namespace that holds the
@@ -647,6 +651,31 @@ class LiveBackend(Backend):
         grown = census.growth(counts, self._census, limit)
         self._census = counts
         return grown, own
+
+    def pending(self) -> dict:
+        """What a full collection would free now, found without collecting (see leaks.py)."""
+        from .leaks import pending
+        return pending(self)
+
+    def is_pending(self, name: str) -> bool:
+        from .leaks import is_pending
+        return is_pending(self, name)
+
+    def find(self, type_name: str, limit: int) -> dict:
+        from .leaks import find
+        return find(self, type_name, limit)
+
+    def dominators(self, name: str | None, limit: int) -> dict:
+        from .leaks import dominator_view
+        return dominator_view(self, name, limit)
+
+    def cycles(self) -> list[list[str]]:
+        from .leaks import cycles
+        return cycles(self)
+
+    def cycle_fates(self, names: list[str]) -> dict:
+        """For the first members of the cycles just found: (unreachable, the collection that frees it)."""
+        return {name: (name in self.cycle_garbage, 2 if name in self.cycle_garbage else None) for name in names}
 
     def snapshot(self, sim, names: list[str] | None) -> dict:
         """Copy the live heap (or what NAMES reach) into the simulator SIM."""

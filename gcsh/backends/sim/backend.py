@@ -372,6 +372,10 @@ class SimBackend(Backend):
         from .analysis import find
         return find(self.heap, type_name, limit)
 
+    def dominators(self, name: str | None, limit: int) -> dict:
+        from .analysis import dominator_view
+        return dominator_view(self, name, limit)
+
     def why(self, name: str) -> dict:
         from .analysis import why
         return why(self, name)
