@@ -273,7 +273,8 @@ READS = {"count": "count", "stats": "stats", "objects": "objects 2", "referrers"
          "referents": "referents d", "tracked": "tracked l", "finalized": "finalized b", "heap": "heap",
          "freezecount": "freezecount", "isenabled": "isenabled", "help": "help collect", "save": "save s.json",
          "graph": "graph", "export": "export out.dot", "why": "why t", "cycles": "cycles",
-         "whatif": "whatif del l d"}
+         "whatif": "whatif del l d", "find": "find list", "pending": "pending", "retained": "retained l",
+         "dominators": "dominators"}
 
 
 @pytest.mark.parametrize("model", ["3.10", "3.13"])

@@ -19,7 +19,7 @@ from .kernel.journal import LIMIT
 # collector (why, whatif, pending) runs it in a trial that is rolled back whatever happens.
 READ_ONLY = frozenset({"count", "stats", "objects", "referrers", "referents", "tracked", "finalized", "heap",
                        "freezecount", "isenabled", "help", "save", "graph", "export", "why", "cycles", "whatif",
-                       "pending", "find"})
+                       "pending", "find", "retained", "dominators"})
 # Commands that build a new heap aside and never touch the current one: undo puts the old one back.
 REPLACE_HEAP = frozenset({"load", "reset", "model"})
 # Commands that Ctrl-C never interrupts half-way: `source` runs commands that each take their own
