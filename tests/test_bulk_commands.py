@@ -116,5 +116,5 @@ def test_a_tree_of_depth_zero_takes_any_fanout(fanout):
 
 def test_a_tree_too_large_says_so_without_a_wrong_size():
     s = run("tree t 2147483647 2")
-    assert s.stderr.getvalue() == ("<command line>:1: error: a tree of depth 2147483647 and fanout 2 is more than "
+    assert s.stderr.getvalue() == ("<command line>:1: error: a tree of depth 2,147,483,647 and fanout 2 is more than "
                                    "the 5,000,000 objects a bulk command builds\n")
