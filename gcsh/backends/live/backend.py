@@ -39,8 +39,11 @@ from .records import Record, Records
 class LiveBackend(Backend):
     name = "live"
 
-    def __init__(self, emit: Callable[[str, str], None], namespace: dict | None = None):
+    def __init__(self, emit: Callable[[str, str], None], namespace: dict | None = None,
+                 warm_up: Callable[[], None] | None = None):
+        """WARM_UP loads what the commands above will use, before the clean start (see _clean_start)."""
         super().__init__(emit)
+        self._warm_up = warm_up
         # the names' dict holds a module, as a program's globals do: CPython never untracks it,
         # so once it is old it stays old (were it young, it would be part of `collect 0`)
         self.ns = namespace if namespace is not None else {"__name__": "__main__", "__builtins__": builtins}
@@ -89,7 +92,7 @@ class LiveBackend(Backend):
         gc.disable()  # while gcsh itself works: see _acting
         if self.owns_process:
             self.owns_process = False
-            _clean_start()
+            _clean_start(self._warm_up)
         self._stats_mark = gc.get_stats()
 
     def suspend(self) -> None:
@@ -707,20 +710,14 @@ def _collection_change(before: bool, after: bool) -> str:
     return "; automatic collection is now " + ("on" if after else "off") + " (the statement had turned it so)"
 
 
-WARM_MODULES = ("collector", "heap", "inspect", "live", "graph", "shell", "view")
-
-
-def _clean_start() -> None:
+def _clean_start(warm_up: Callable[[], None] | None) -> None:
     """The first entry into the live backend of gcsh's own process, before the user has made
-    anything: load the command modules the live backend uses (their first use would move the
-    counters by hundreds and start a collection the user did not cause), then collect gcsh's
-    start-up garbage and zero the counters, so that the user's heap starts as plain python's."""
-    import importlib
-    for module in WARM_MODULES:
-        importlib.import_module(f"gcsh.commands.{module}")
-    for module in ("gcsh.render.table", "gcsh.render.explain", "gcsh.backends.live.heapview",
-                   "gcsh.render.graph_text"):
-        importlib.import_module(module)
+    anything: load what gcsh will use (its first use would move the counters by hundreds and start
+    a collection the user did not cause), then collect gcsh's start-up garbage and zero the
+    counters, so that the user's heap starts as plain python's."""
+    if warm_up is not None:
+        warm_up()
+    from . import heapview  # noqa: F401  (loaded now, not during the user's first command)
     debug = gc.get_debug()
     gc.set_debug(0)  # quietly: none of this is the user's
     gc.collect()
