@@ -145,3 +145,16 @@ def test_a_number_gc_refuses_is_one_line_in_process(unchanged_gc, text, capsys):
     assert main(["--backend", "live", "-c", text]) == 1
     err = capsys.readouterr().err
     assert err.startswith("<command line>:1: error: ") and len(err.splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("backend", ["sim", "live"])
+def test_a_negative_debug_value_is_a_c_int_as_gc_set_debug_takes_it(unchanged_gc, backend, capsys):
+    """gc.set_debug(-1) is accepted (every bit set): so is `set_debug -1`, in both backends; below
+    the C int range it is CPython's OverflowError line."""
+    from gcsh.cli import main
+    assert main(["--backend", backend, "-c", "set_debug -1; get_debug; flags 0"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == out[1] == "DEBUG_STATS|DEBUG_COLLECTABLE|DEBUG_UNCOLLECTABLE|DEBUG_SAVEALL|bits 3 and up (-1)"
+    assert out[2] == "no flags (0)"
+    assert main(["--backend", backend, "-c", "set_debug -2147483649"]) == 1
+    assert capsys.readouterr().err == "<command line>:1: error: Python int too large to convert to C int\n"

@@ -159,10 +159,7 @@ def parse_flag(word: Word) -> tuple[str, int]:
     if text.startswith(("+", "-")) and not INT_RE.match(text):  # (an empty word has no sign)
         sign, text = text[0], text[1:]
     if INT_RE.match(text):
-        value = _to_int(text, word.column)
-        if value < 0:
-            raise UserError(f"debug flags cannot be negative: {value}", word.column)
-        return sign, value
+        return sign, _to_int(text, word.column)  # any C int, as gc.set_debug takes (-1: every flag)
     value = 0
     for part in text.split("|"):
         part = part.strip().removeprefix("gc.").upper()

@@ -14,6 +14,8 @@ ALL = Option("--all", "list every name (long lists are summarised: the first 10 
 def flag_names(value: int) -> list[str]:
     names = [f for f in FLAG_ORDER if value & DEBUG_FLAGS[f]]
     rest = value & ~sum(DEBUG_FLAGS[f] for f in FLAG_ORDER)
+    if rest < 0:  # a negative value (set_debug -1) sets every bit from some bit up, as a C int does
+        return names + [f"bits {(rest & -rest).bit_length() - 1} and up"]
     return names + ([str(rest)] if rest else [])
 
 
