@@ -1,6 +1,7 @@
 """save and load: a saved session comes back exactly, and files are written whole or not at all."""
 
 import errno
+import io
 import json
 import os
 import random
@@ -195,3 +196,19 @@ def test_a_loaded_class_keeps_the_room_in_its_shared_keys_and_each_instance_its_
     assert snapshot(loaded) == snapshot(original)
     heap = loaded.sim.heap
     assert heap.keys_of(heap.instance_dict[heap.roots["b"]]) == ["k0", "k1", "z"]
+
+
+@pytest.mark.parametrize("limit, says", [
+    ("MAX_VALUES", "this heap of 1,000 objects needs about 9,064 values in a session file, which holds at most "
+                   "9,000 (about 1,000 objects of one reference each)"),
+    ("MAX_IDS", "this session has made 1,000 objects (1,000 alive); a session file holds at most 999 ids "
+                "(reset, or save earlier)")])
+def test_a_heap_too_big_for_a_session_file_says_which_limit_and_writes_nothing(tmp_path, monkeypatch, limit, says):
+    monkeypatch.setattr(persist, limit, 9_000 if limit == "MAX_VALUES" else 999)
+    s = session("3.11")
+    run(s, "ring r 1000")
+    err = io.StringIO()
+    s.stderr = err
+    assert not s.run_text(f"save {tmp_path / 'big.json'}", "<test>")
+    assert err.getvalue() == f"<test>:1: error: {says}\n"
+    assert not (tmp_path / "big.json").exists()

@@ -146,9 +146,14 @@ def build(doc: dict, emit=None) -> Heap:
 
 def save(backend, path: str) -> dict:
     heap = backend.heap
-    if heap.size() > MAX_IDS or estimated_values(heap) > MAX_VALUES:
+    if heap.size() > MAX_IDS:
         raise UserError(f"this session has made {heap.size():,} objects ({len(heap):,} alive); a session file "
-                        f"holds at most {MAX_IDS:,} ids and {MAX_VALUES:,} values (reset, or save earlier)")
+                        f"holds at most {MAX_IDS:,} ids (reset, or save earlier)")
+    values = estimated_values(heap)
+    if values > MAX_VALUES:
+        raise UserError(f"this heap of {len(heap):,} objects needs about {values:,} values in a session file, "
+                        f"which holds at most {MAX_VALUES:,} "
+                        f"(about {MAX_VALUES // 9:,} objects of one reference each)")
     check_target(path)  # before the work: a mistyped path fails at once
     data = to_text(heap).encode("ascii")
     write_atomically(path, data)
