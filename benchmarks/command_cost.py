@@ -77,6 +77,7 @@ def bound(lines: list[str]):
 def time_handlers(calls, automatic: bool) -> float:
     s = session(automatic)
     backend = s.backend
+    s.host_collector.ease()  # as run_lines does for the simulator
     start = time.process_time()
     for name, handler, args, word, words in calls:
         undo = backend.checkpoint(name, words)
@@ -84,7 +85,9 @@ def time_handlers(calls, automatic: bool) -> float:
         handler(Context(s, backend, word), **args)
         backend.end_command()
         del undo
-    return time.process_time() - start
+    elapsed = time.process_time() - start
+    s.host_collector.restore()
+    return elapsed
 
 
 def time_floor(lines: list[str], calls, automatic: bool) -> float:
@@ -94,6 +97,7 @@ def time_floor(lines: list[str], calls, automatic: bool) -> float:
     for (name, handler, args, word, words), line in zip(calls, lines):
         by_word.setdefault(line.split()[0], handler)
     out = []
+    s.host_collector.ease()
     start = time.process_time()
     for line, (name, _, args, word, words) in zip(lines, calls):
         handler = by_word[line.split()[0]]  # the split and the dispatch
@@ -102,7 +106,9 @@ def time_floor(lines: list[str], calls, automatic: bool) -> float:
         out.append(handler(Context(s, backend, word), **args).text)
         backend.end_command()
         del undo
-    return time.process_time() - start
+    elapsed = time.process_time() - start
+    s.host_collector.restore()
+    return elapsed
 
 
 def main(argv=None) -> int:

@@ -20,6 +20,7 @@ from .commands.parser import parse_statement
 from .commands.result import Result
 from .errors import AlreadyReported, UserError
 from .fileio import read_bytes
+from .hostgc import HostCollector
 from .interrupts import CommandInterrupts
 from .syntax import Statement, SyntaxProblem, split_line, split_lines
 
@@ -79,6 +80,7 @@ class Session:
         self.observers: list[Callable[["Session"], None]] = []
         self._inline = type(self).show is Session.show  # a subclass that shows results its own way
         self.closers: list[Callable[[], None]] = []  # called once when the session closes (a page stops)
+        self.host_collector = HostCollector()  # eased while the simulator runs lines (hostgc.py)
         from .backends.sim.backend import SimBackend
         self.backends["sim"] = SimBackend(self.emit, model)
         self.backend = self.backends["sim"]
@@ -101,6 +103,8 @@ class Session:
                 self.backends[name] = LiveBackend(self.emit, warm_up=_load_the_commands)
             else:
                 raise UserError(f"unknown backend {name!r}")
+        if self.backends[name] is not self.sim:
+            self.host_collector.restore()  # before the live backend looks at the host's gc
         if self.backend is not self.backends[name] and hasattr(self.backend, "suspend"):
             self.backend.suspend()
         self.backend = self.backends[name]
@@ -110,6 +114,7 @@ class Session:
     def close(self) -> None:
         """Leave gcsh: every backend restores what it changed outside gcsh."""
         self.flush()
+        self.host_collector.restore()
         while self.closers:
             self.closers.pop()()
         for b in self.backends.values():
@@ -176,6 +181,7 @@ class Session:
         """Run LINES (strings; a UserError stands for a line that could not be read)."""
         ok = True
         number = 0
+        eased = self.backend is self.sim and self.host_collector.ease()
         try:
             for number, line in enumerate(lines, 1):
                 if line.__class__ is str:
@@ -193,6 +199,8 @@ class Session:
             self.error(source, number + 1, "out of memory while reading the input")
             return False
         finally:
+            if eased:
+                self.host_collector.restore()
             self.stdout.flush()
         return ok
 

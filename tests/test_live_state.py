@@ -118,3 +118,31 @@ def test_atexit_restores_a_backend_nobody_closed():
                        env={**os.environ})
     assert p.returncode == 0, p.stderr
     assert shutdown_lines(p.stderr) == [], p.stderr
+
+
+def test_a_simulator_run_eases_the_host_collector_only_while_it_runs_and_never_for_the_live_backend():
+    """The simulator raises the host's threshold0 while a run of lines goes through it (its undo
+    journal keeps many small records alive); the host's own thresholds are back when the run ends,
+    and a `backend live` in the middle of the run sees them, not the raised ones."""
+    before = gc.get_threshold()
+    seen = []
+    out = io.StringIO()
+    s = Session(out, io.StringIO())
+    try:
+        s.run_lines(iter(["alloc a"]), "<test>")
+        assert gc.get_threshold() == before
+        lines = iter(["alloc b", "SEE", "backend live", "SEE", "threshold", "backend sim", "alloc c"])
+
+        def watched():
+            for line in lines:
+                if line == "SEE":
+                    seen.append(gc.get_threshold())
+                    continue
+                yield line
+        assert s.run_lines(watched(), "<test>")
+    finally:
+        s.close()
+    assert seen[0][0] > before[0] and seen[0][1:] == before[1:]  # eased while the simulator runs
+    assert seen[1] == before  # the live backend sees the host's own thresholds
+    assert str(before) in out.getvalue().splitlines()  # what `threshold` printed in the live backend
+    assert gc.get_threshold() == before

@@ -10,7 +10,7 @@ from ..base import Backend
 from . import checkpoint as checkpoints
 from .kernel import collector
 from .kernel.heap import Heap
-from .kernel.layout import (COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
+from .kernel.layout import (FINALIZED, handle, COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
                             address)
 from ..gcargs import objects_generations
 from .models import MODELS, default_model
@@ -66,17 +66,18 @@ class SimBackend(Backend):
         self._auto_collect(collector.run_scheduled)
 
     def begin_command(self) -> None:
-        self.auto_reports = []
-        del self.heap.freed_log[:]
+        if self.auto_reports:
+            self.auto_reports = []
+        freed = self.heap.freed_log
+        if freed:
+            del freed[:]
 
     def end_command(self) -> list[dict]:
-        heap = self.heap
-        if heap.gc_scheduled:
+        if self.heap.gc_scheduled:
             self._safe_point()
-        return [self.report_dict(r) for r in self.auto_reports]
+        return [self.report_dict(r) for r in self.auto_reports] if self.auto_reports else []
 
-    def checkpoint(self, command: str, words: int):
-        return checkpoints.checkpoint(self, command)
+    checkpoint = checkpoints.checkpoint  # (backend, command, words): a method, one call less per command
 
     def freed_names(self, ops=None) -> FreedNames:
         """Names of freed objects, in allocation order (the order they were freed in is in --trace).
@@ -98,7 +99,7 @@ class SimBackend(Backend):
     # ------------------------------------------------------------ building the heap
 
     def _resolve_items(self, items: list) -> list:
-        return [item if isinstance(item, Atom) else self.heap.find(item) for item in items]
+        return [item if isinstance(item, Atom) else self.heap.find(item) for item in items] if items else items
 
     def _check_new_name(self, name: str) -> None:
         heap = self.heap
@@ -124,7 +125,7 @@ class SimBackend(Backend):
         if kind == "tuple" and not resolved:
             raise UserError("the empty tuple is a shared singleton in CPython, never a new object: "
                             "give the tuple at least one item")
-        held = heap.hold(resolved)
+        held = heap.hold(resolved) if resolved else None
         try:
             op = heap.new_object(kind, name, size=len(resolved))
             if kind == "tuple":
@@ -148,7 +149,8 @@ class SimBackend(Backend):
             if name not in heap.roots:
                 heap.bind(name, op)
         finally:
-            heap.release(held)
+            if held:
+                heap.release(held)
         return self.describe_object(op)
 
     def weakref(self, name: str, target: str, with_callback: bool) -> dict:
@@ -182,11 +184,14 @@ class SimBackend(Backend):
         s = heap.find(src)
         item = dst if isinstance(dst, Atom) else heap.find(dst)
         heap.check_store(s, item, key)
-        held = heap.hold([s, item])
-        try:
+        if heap.store_allocates(s):  # an automatic collection may run in the store: hold both
+            held = heap.hold([s, item])
+            try:
+                label = heap.store(s, item, key)
+            finally:
+                heap.release(held)
+        else:
             label = heap.store(s, item, key)
-        finally:
-            heap.release(held)
         return {"src": src, "dst": heap.label(item), "key": label,
                 "refcount": heap.refcnt[item] if type(item) is int else None}
 
@@ -327,11 +332,13 @@ class SimBackend(Backend):
 
     def describe_object(self, op: int) -> dict:
         heap = self.heap
-        name = heap.name_of(op)
+        name = heap.names.of_row.get(op) or heap.name_of(op)
+        g = heap.gen[op]
         return {"name": name, "kind": heap.kind_of(op), "type": heap.type_name(op),
-                "refcount": heap.refcnt[op], "generation": GEN_LABELS[heap.gen[op]],
-                "tracked": heap.tracked(op), "finalized": heap.is_finalized(op),
-                "bound": heap.roots.get(name) == op, "address": address(op), "handle": heap.handle(op)}
+                "refcount": heap.refcnt[op], "generation": GEN_LABELS[g],
+                "tracked": g <= COLLECTING or g == UNREACHABLE,  # (loops.is_tracked, written out)
+                "finalized": bool(heap.flags[op] & FINALIZED), "bound": heap.roots.get(name) == op,
+                "address": address(op), "handle": handle(op)}
 
     def rows(self) -> list[dict]:
         return [self.describe_object(op) for op in self.heap.live()]

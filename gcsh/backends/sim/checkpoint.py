@@ -27,7 +27,7 @@ REPLACE_HEAP = frozenset({"load", "reset", "model"})
 NEVER_UNDONE = frozenset({"source", "backend", "undo", "redo"})
 
 
-def checkpoint(backend, command: str) -> Callable[[], None] | None:
+def checkpoint(backend, command: str, words: int = 0) -> Callable[[], None] | None:
     """The simulator's undo for one command, or None when Ctrl-C should wait for its end."""
     if command in NEVER_UNDONE:
         return None

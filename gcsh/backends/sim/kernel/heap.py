@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from ....errors import UserError
 from ....values import Atom
 from . import loops
-from .layout import (DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, GC_KINDS, HEADS, HIDDEN, INSTANCE_KINDS,
+from .layout import (KIND_CODES, DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, GC_KINDS, HEADS, HIDDEN, INSTANCE_KINDS,
                      KEYED, LEGACY, LIST, RESURRECTS, SET, TUPLE, UNHASHABLE, WEAKREF, WEAKREFD, handle,
                      kind_code)
 from .store import SLOT_NAMES, Store
@@ -82,12 +82,14 @@ class Heap(Store):
     def new_object(self, kind: str, name: str | None = None, size: int = 0, flags: int = 0) -> int:
         """Allocate an object (refcount 0, untracked); the caller links and tracks it.
         SIZE is a tuple's length (tuples of each length have their own free list)."""
-        code = kind_code(kind)
+        code = KIND_CODES.get(kind)
+        if code is None:
+            code = kind_code(kind)
         op = self.new_row(code, flags)
         if name is not None:
             self.names.give(op, name)
         if kind in GC_KINDS:
-            slot = self.reuse_slot(code, size)
+            slot = 0 if code == LIST else self.reuse_slot(code, size)
             if slot >= 0 and self.free[slot]:
                 self.free[slot] -= 1  # reused from a free list: the GC allocator is not involved
             else:
@@ -97,9 +99,11 @@ class Heap(Store):
         return op
 
     def count_alloc(self) -> None:
-        """count0 +1 per GC allocation; 3.10/3.11 may collect right here (_PyObject_GC_Alloc)."""
-        self.count[0] += 1
-        if self.on_alloc is not None:
+        """count0 +1 per GC allocation; 3.10/3.11 may collect right here (_PyObject_GC_Alloc).
+        ON_ALLOC is asked only past threshold0: every model's allocator test includes that."""
+        count = self.count
+        count[0] += 1
+        if count[0] > self.threshold[0] and self.on_alloc is not None:
             self.on_alloc()
 
     # ------------------------------------------------------------ free lists
@@ -155,7 +159,10 @@ class Heap(Store):
 
     def bind(self, name: str, op: int) -> None:
         self.table_set(self.roots, name, op)
-        self.add_ref(op, 1)
+        if op < self.fresh[0]:
+            self.add_ref(op, 1)
+        else:  # a new object (alloc): nothing to journal
+            self.refcnt[op] += 1
 
     def hold(self, items: Iterable) -> list[int]:
         """Hold a temporary reference to each item while a command builds or links objects, as
@@ -165,6 +172,11 @@ class Heap(Store):
         for x in held:
             self.add_ref(x, 1)
         return held
+
+    def store_allocates(self, src: int) -> bool:
+        """May a store into SRC allocate a GC object (so that an automatic collection may run in
+        it)? Only an instance's: its __dict__ (3.10), or one its shared keys have no room for."""
+        return self.kind[src] in INSTANCES
 
     def incref(self, item) -> None:
         if type(item) is int:

@@ -39,24 +39,25 @@ class Change:
     __slots__ = ("label", "rows", "pool", "literals", "ranges", "before", "after", "pages", "cells", "tails",
                  "bytes", "writes")
 
-    def __init__(self, label: str, store) -> None:
+    def __init__(self, label: str, store, before: tuple | None = None) -> None:
         self.label = label
         self.rows, self.pool = len(store.kind), len(store.pool)
         self.literals, self.ranges = len(store.literals), len(store.names.ranges)
-        self.before = store.scalars()
+        self.before = store.scalars() if before is None else before  # (BEFORE: the scalars now)
         self.after = None
         # (column, first row, old contents (None: new rows only), new contents once undone), or for a
         # single write (column, row, old value, new value once undone)
         self.pages: list = []
         self.writes = CELL_WRITES
-        self.cells: list = []  # (operation, table, key, old, new)
+        self.cells: list = []  # (operation, table, key, old, new), CELL_BYTES each
         self.tails = None  # the rows, pool entries, literals and ranges it added (taken when undone)
         self.bytes = 0
 
-    def empty(self, store) -> bool:
+    def empty(self, store, scalars: tuple | None = None) -> bool:
+        """Did it change nothing? (SCALARS: the store's scalars now, if the caller has them.)"""
         return (not self.pages and not self.cells and self.rows == len(store.kind) and self.pool == len(store.pool)
                 and self.literals == len(store.literals) and self.ranges == len(store.names.ranges)
-                and self.before == store.scalars())
+                and self.before == (store.scalars() if scalars is None else scalars))
 
 
 class Journal:
@@ -67,16 +68,22 @@ class Journal:
         self.future: list[Change] = []  # undone Changes, most recently undone last
         self.bytes = 0
         self.dropped = 0  # Changes dropped from the history to keep it within LIMIT
-        self.open = Change("", store)
+        self._switch(Change("", store))
         self.outer: list[Change] = []  # Changes a trial is nested in
+
+    def _switch(self, change: Change) -> Change:
+        """CHANGE becomes the open one (the one every write goes into); returns it."""
+        self.open = change
+        # the store skips the journal for rows the Change made (rolling back cuts them off)
+        self.store.fresh = (change.rows,) * self.store.POOL + (change.pool,)
+        return change
 
     # ------------------------------------------------------------ writing (called by the store)
 
     def save(self, column: int, op: int) -> None:
-        """Before a write to row OP of COLUMN whose page the open Change has not saved."""
+        """Before a write to row OP of COLUMN whose page the open Change has not saved (and that
+        it did not make)."""
         change = self.open
-        if op >= (change.pool if column == self.store.POOL else change.rows):
-            return  # a row the Change made: rolling back cuts it off
         if change.writes > 0:
             change.writes -= 1
             change.pages.append((column, op, self.store.columns[column][op], None))
@@ -115,9 +122,7 @@ class Journal:
         store.dirty[column][page] = 1
 
     def cell(self, op: int, table, key, old, new) -> None:
-        change = self.open
-        change.cells.append((op, table, key, old, new))
-        change.bytes += CELL_BYTES
+        self.open.cells.append((op, table, key, old, new))
 
     # ------------------------------------------------------------ command boundaries
 
@@ -130,23 +135,27 @@ class Journal:
 
     def commit(self) -> None:
         store, change = self.store, self.open
-        self._forget_pages(change)
-        if not change.empty(store):
-            change.after = store.scalars()
+        if len(change.pages) + change.writes > CELL_WRITES:  # (_forget_pages, written out)
+            self._mark(change, 0)
+        now = store.scalars()
+        if change.pages or change.cells or not change.empty(store, now):
+            change.after = now
+            change.bytes += len(change.cells) * CELL_BYTES
             self.history.append(change)
             self.bytes += change.bytes
-            self.future.clear()
+            if self.future:
+                self.future.clear()
             while self.bytes > self.limit and len(self.history) > 1:
                 self.bytes -= self.history.popleft().bytes
                 self.dropped += 1
-        self.open = Change("", store)
+        self._switch(Change("", store, now))
 
     def rollback(self) -> None:
         """Put back everything the open Change changed, and open an empty one."""
         change = self.open
         self._undo(change)
         self._forget_pages(change)
-        self.open = Change(change.label, self.store)
+        self._switch(Change(change.label, self.store))
 
     def take_back(self, change: Change) -> None:
         """Roll back CHANGE, whether it is still open or was just closed (a command interrupted
@@ -160,7 +169,8 @@ class Journal:
             self._undo(change)
 
     def _forget_pages(self, change: Change) -> None:
-        self._mark(change, 0)
+        if len(change.pages) + change.writes > CELL_WRITES:  # (else it saved single writes only)
+            self._mark(change, 0)
 
     def _mark(self, change: Change, value: int) -> None:
         """Set the dirty bit of every page CHANGE saved (not its single writes) to VALUE."""
@@ -180,7 +190,7 @@ class Journal:
         self._forget_pages(self.open)  # (forgetting pages is always safe: they would be saved again)
         trial = Change("trial", self.store)
         self.outer.append(self.open)
-        self.open = trial
+        self._switch(trial)
 
     def end_trial(self, depth: int) -> None:
         """Roll the trial back and reopen the Change it was nested in (DEPTH: len(outer) before the
@@ -205,7 +215,7 @@ class Journal:
             return
         self.rollback()
         self._forget_pages(self.open)
-        self.open = self.outer.pop()
+        self._switch(self.outer.pop())
         self._mark(self.open, 1)
 
     # ------------------------------------------------------------ undo and redo
@@ -220,7 +230,7 @@ class Journal:
             self._undo(change)
             self.future.append(change)
             done.append(change.label)
-        self.open = Change("", self.store)  # from the state undo left
+        self._switch(Change("", self.store))  # from the state undo left
         return done
 
     def redo(self, n: int) -> list[str]:
@@ -232,7 +242,7 @@ class Journal:
             self.history.append(change)
             self.bytes += change.bytes
             done.append(change.label)
-        self.open = Change("", self.store)
+        self._switch(Change("", self.store))
         return done
 
     def _undo(self, change: Change) -> None:

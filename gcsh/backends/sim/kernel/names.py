@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from .journal import MISSING, SET
 from .layout import FREED, HEADS, KINDS
 
 
@@ -33,11 +34,15 @@ class Names:
 
     def give(self, row: int, name: str) -> None:
         store = self.store
-        old = self.by_name.get(name)
+        by_name, of_row = self.by_name, self.of_row
+        old = by_name.get(name)
         if old is not None and store.gen[old] == FREED:
-            store.table_pop(self.of_row, old)  # a freed object whose name is taken again: no need to keep it
-        store.table_set(self.by_name, name, row)
-        store.table_set(self.of_row, row, name)
+            store.table_pop(of_row, old)  # a freed object whose name is taken again: no need to keep it
+        # two store.table_set, written out: every alloc names its object
+        store.journal.open.cells += ((SET, by_name, name, MISSING if old is None else old, row),
+                                     (SET, of_row, row, of_row.get(row, MISSING), name))
+        by_name[name] = row
+        of_row[row] = name
 
     def give_range(self, first: int, stop: int, base: str, shift: int) -> None:
         """Rows FIRST..STOP-1: FIRST is BASE, row r > FIRST is BASE_{r - FIRST - shift}."""
@@ -81,7 +86,12 @@ class Names:
     def lookup(self, name: str) -> int | None:
         """The newest row that was given NAME (alive or freed), or None."""
         best = self.by_name.get(name, -1)
-        for row in (self._range_row(name), self._generated_row(name)):
+        if self.ranges:
+            row = self._range_row(name)
+            if row > best and self.name_of(row) == name:
+                best = row
+        if name[:1] == "_":
+            row = self._generated_row(name)
             if row > best and self.name_of(row) == name:
                 best = row
         return best if best >= 0 else None

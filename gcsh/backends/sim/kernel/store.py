@@ -24,6 +24,7 @@ from .layout import (FINALIZED, FREED, HEAD, HEAD_KIND, HEADS, KINDS, LIST, NGC,
                      TYPE_NAMES, UNTRACKED, WEAKREFD)
 from .names import Names
 
+_ZEROS = array("i", bytes(4 * 64))  # a new edge slot's room, copied from here
 # Free-list slots: 0 lists, 1 dicts, 1 + n tuples of length n.
 SLOT_NAMES = ["list", "dict"] + [f"tuple{n}" for n in range(1, 64)]
 
@@ -48,6 +49,7 @@ class Store:
         self.columns = [self.refcnt, self.gen, self.flags, self.nxt, self.prv, self.estart, self.elen, self.ecap,
                         self.pool]
         self.dirty = [bytearray(1) for _ in self.columns]  # per page: saved in the open Change
+        self.fresh = (0,) * len(self.columns)  # per column: the first row the open Change made
         self.literals: list[Atom] = []  # values held by containers; pool entry ~k is literal k
         self.literal_ids: dict[Atom, int] = {}
         # --- side tables, keyed by row
@@ -82,17 +84,21 @@ class Store:
     # ------------------------------------------------------------ scalars, for the journal
 
     def scalars(self) -> tuple:
-        return (tuple(self.count), tuple(self.threshold), self.enabled, self.debug, tuple(self.stats),
-                self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on,
-                tuple(self.free), self.nlive)
+        """One flat tuple of ints and bools (one object per snapshot: the journal keeps two per command)."""
+        return (*self.count, *self.threshold, *self.stats, *self.free, self.enabled, self.debug,
+                self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive)
 
     def restore_scalars(self, s: tuple) -> None:
-        (count, threshold, self.enabled, self.debug, stats, self.long_lived_total, self.long_lived_pending,
-         self.gc_scheduled, self.callbacks_on, free, self.nlive) = s
-        self.count[:] = array("q", count)
-        self.threshold[:] = threshold
-        self.stats[:] = stats
-        self.free[:] = array("q", free)
+        i = len(self.count)
+        self.count[:] = array("q", s[:i])
+        j = i + len(self.threshold)
+        self.threshold[:] = s[i:j]
+        i, j = j, j + len(self.stats)
+        self.stats[:] = s[i:j]
+        i, j = j, j + len(self.free)
+        self.free[:] = array("q", s[i:j])
+        (self.enabled, self.debug, self.long_lived_total, self.long_lived_pending, self.gc_scheduled,
+         self.callbacks_on, self.nlive) = s[j:]
 
     def cut(self, rows: int, pool: int, literals: int, ranges: int) -> tuple:
         """Cut every column back to ROWS rows (and the pool, literals and ranges to theirs): rolling
@@ -129,6 +135,9 @@ class Store:
         for d in self.dirty[:-1]:
             if len(d) < rows:
                 d.extend(bytes(rows - len(d) + 1024))
+        self._grow_pool_dirty()
+
+    def _grow_pool_dirty(self) -> None:
         pool = (len(self.pool) >> PAGE_SHIFT) + 1
         if len(self.dirty[-1]) < pool:
             self.dirty[-1].extend(bytes(pool - len(self.dirty[-1]) + 1024))
@@ -136,13 +145,13 @@ class Store:
     # ------------------------------------------------------------ journaled column writes
 
     def put(self, column: int, op: int, value: int) -> None:
-        if not self.dirty[column][op >> PAGE_SHIFT]:
+        if op < self.fresh[column] and not self.dirty[column][op >> PAGE_SHIFT]:
             self.journal.save(column, op)
         self.columns[column][op] = value
 
     def add_ref(self, op: int, delta: int) -> int:
         """refcnt[op] += delta; returns the new refcount."""
-        if not self.dirty[0][op >> PAGE_SHIFT]:
+        if op < self.fresh[0] and not self.dirty[0][op >> PAGE_SHIFT]:
             self.journal.save(0, op)
         rc = self.refcnt[op] + delta
         self.refcnt[op] = rc
@@ -189,11 +198,22 @@ class Store:
     # ------------------------------------------------------------ the generation lists
 
     def list_append(self, op: int, head: int) -> None:
-        last = self.prv[head]
-        self.put(self.NXT, last, op)
-        self.put(self.PRV, op, last)
-        self.put(self.NXT, op, head)
-        self.put(self.PRV, head, op)
+        # four `put`s, written out: every tracked allocation comes here
+        nxt, prv, fresh = self.nxt, self.prv, self.fresh[self.NXT]  # (NXT and PRV: the same rows)
+        last = prv[head]
+        if last < fresh and not self.dirty[self.NXT][last >> PAGE_SHIFT]:
+            self.journal.save(self.NXT, last)
+        nxt[last] = op
+        if op < fresh:
+            if not self.dirty[self.PRV][op >> PAGE_SHIFT]:
+                self.journal.save(self.PRV, op)
+            if not self.dirty[self.NXT][op >> PAGE_SHIFT]:
+                self.journal.save(self.NXT, op)
+        prv[op] = last
+        nxt[op] = head
+        if not self.dirty[self.PRV][head >> PAGE_SHIFT]:  # (a list head is never a new row)
+            self.journal.save(self.PRV, head)
+        prv[head] = op
 
     def list_remove(self, op: int) -> None:
         before, after = self.prv[op], self.nxt[op]
@@ -223,7 +243,10 @@ class Store:
     def track(self, op: int, g: int = 0) -> None:
         if self.gen[op] == UNTRACKED:
             self.list_append(op, g)
-            self.put(self.GEN, op, g)
+            if op < self.fresh[self.GEN]:
+                self.put(self.GEN, op, g)
+            else:
+                self.gen[op] = g
 
     def untrack(self, op: int) -> None:
         if loops.is_tracked(self.gen[op]):
@@ -257,18 +280,21 @@ class Store:
         if n + more <= cap:
             return start
         new_cap = max(2 * cap, n + more, 2)
-        new = len(self.pool)
-        self.pool.extend(self.pool[start:start + n])
-        self.pool.extend(array("i", bytes(4 * (new_cap - n))))
-        self._grow_dirty()
+        pool = self.pool
+        new = len(pool)
+        if n:
+            pool.extend(pool[start:start + n])
+        pool.extend(_ZEROS[:new_cap - n] if new_cap - n <= len(_ZEROS) else array("i", bytes(4 * (new_cap - n))))
+        if len(self.dirty[-1]) <= (len(pool) >> PAGE_SHIFT):
+            self._grow_pool_dirty()
         self.put(self.ESTART, op, new)
         self.put(self.ECAP, op, new_cap)
         return new
 
     def edge_append(self, op: int, item) -> None:
-        start = self._room(op, 1)
         n = self.elen[op]
-        self.put(self.POOL, start + n, self.encode(item))
+        start = self.estart[op] if n < self.ecap[op] else self._room(op, 1)
+        self.put(self.POOL, start + n, item if type(item) is int else self.encode(item))
         self.put(self.ELEN, op, n + 1)
 
     def edge_insert(self, op: int, i: int, item) -> None:
@@ -301,7 +327,7 @@ class Store:
     # ------------------------------------------------------------ side tables
 
     def table_set(self, table: dict, key, value) -> None:
-        self.journal.cell(SET, table, key, table.get(key, MISSING), value)
+        self.journal.open.cells.append((SET, table, key, table.get(key, MISSING), value))  # (journal.cell)
         table[key] = value
 
     def table_pop(self, table: dict, key, default=None):
