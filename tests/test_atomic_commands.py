@@ -25,7 +25,7 @@ FAILING = [
     "del nobody", "del l l", "del l nobody", "del g",
     "collect 3", "collect -1", "collect x", "collect 0 1",
     "threshold x", "threshold 1 2 3 4", "set_threshold", "threshold 1.5",
-    "flags BOGUS", "flags -1", "flags +NOPE", "set_debug",
+    "flags BOGUS", "flags -2147483649", "flags +NOPE", "set_debug",
     "objects 3", "objects -2", "objects x",
     "referrers nobody", "referents nobody", "referrers l nobody", "tracked nobody", "finalized nobody",
     "tracked", "is_tracked",

@@ -85,7 +85,7 @@ class Store:
 
     def scalars(self) -> tuple:
         """One flat tuple of ints and bools (one object per snapshot: the journal keeps two per command)."""
-        return (*self.count, *self.threshold, *self.stats, *self.free, self.enabled, self.debug,
+        return (*self.count, *self.threshold, *self.stats, self.free.tobytes(), self.enabled, self.debug,
                 self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive)
 
     def restore_scalars(self, s: tuple) -> None:
@@ -95,8 +95,8 @@ class Store:
         self.threshold[:] = s[i:j]
         i, j = j, j + len(self.stats)
         self.stats[:] = s[i:j]
-        i, j = j, j + len(self.free)
-        self.free[:] = array("q", s[i:j])
+        self.free[:] = array("q", s[j])
+        j += 1
         (self.enabled, self.debug, self.long_lived_total, self.long_lived_pending, self.gc_scheduled,
          self.callbacks_on, self.nlive) = s[j:]
 
