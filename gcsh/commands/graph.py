@@ -33,11 +33,12 @@ def _limits(depth: int | None, max_nodes: int | None) -> None:
         raise UserError(f"--max-nodes must be at least 1, got {max_nodes}")
 
 
-def heap_view(ctx, names: list[str] | None = None):
-    """The backend's snapshot of the heap (or of what NAMES reach)."""
+def heap_view(ctx, names: list[str] | None = None, lazy: bool = False):
+    """The backend's snapshot of the heap (or of what NAMES reach); LAZY: one that makes the nodes
+    of only what a picture draws (for summarise)."""
     if not hasattr(ctx.backend, "view"):
         raise ctx.backend.unsupported("drawing the heap")
-    return ctx.backend.view(names or None)
+    return ctx.backend.view(names or None, lazy=lazy)
 
 
 def view_data(view) -> dict:
@@ -55,7 +56,7 @@ def draw(ctx, names: list[str], output: str | None, depth: int | None, max_nodes
         from ..render.files import check_target
         output = os.path.expanduser(output)
         check_target(output)
-    view = heap_view(ctx, names)
+    view = heap_view(ctx, names, lazy=True)
     small = summarise(view, max_nodes or (PICTURE_NODES if output else TEXT_NODES), depth)
     data = view_data(small)
     if output is None:
@@ -77,8 +78,9 @@ def draw(ctx, names: list[str], output: str | None, depth: int | None, max_nodes
          examples=("graph", "graph a --depth 2", "graph -o heap.png", "graph a b -o cycle.svg",
                    "graph --max-nodes 40 -o big.pdf"),
          details="Each object shows its name, kind, refcount and generation; root names point into the heap, "
-                 "weak references are dashed, untracked objects dashed and outside the generations, and what "
-                 "the last collection found unreachable is red. A large heap is summarised, never hung on: "
+                 "weak references are dashed, untracked objects dashed and outside the generations, what "
+                 "the last collection found unreachable is red, and what is unreachable now but not yet "
+                 "collected (what `pending` lists) is purple. A large heap is summarised, never hung on: "
                  "the objects nearest the names are drawn and the rest counted in '+N more' boxes. Pictures "
                  "need Graphviz; without it the .dot source is written instead.")
 def graph(ctx, name, output, depth, max_nodes):

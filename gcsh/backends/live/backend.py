@@ -563,8 +563,8 @@ class LiveBackend(Backend):
                 del self.ns[name]
             self.records.clear()
 
-    def view(self, names: list[str] | None = None):
-        from .heapview import build_view
+    def view(self, names: list[str] | None = None, lazy: bool = False):
+        from .heapview import build_view  # a bounded view already: LAZY changes nothing
         with quiet():
             return build_view(self, names)
 

@@ -102,6 +102,18 @@ def pending(backend) -> dict:
             "cycles": [[heap.name_of(op) for op in c] for c in inside]}
 
 
+def unreachable_marks(heap) -> array:
+    """A byte per row, 1 where a full collection would find the object unreachable now: the
+    collector's own subtraction, run read-only over the columns (nothing collected, nothing
+    journalled, a few bytes of scratch per row, whatever the heap's size)."""
+    k = accel.loops_for(heap)
+    n = len(heap.kind)
+    mark = array("B", bytes(n))
+    k.unreachable_now(heap.gen, heap.refcnt, heap.estart, heap.elen, heap.pool, HEADS, _scratch(n), mark,
+                      _scratch(n))
+    return mark
+
+
 def trial_collect(backend, generation: int, unbind=()) -> tuple:
     """`del UNBIND...` then `collect GENERATION`, in a trial: (freed by the del, the report, its trace,
     the __del__ methods that ran), as rows and names."""
