@@ -18,6 +18,8 @@ import gc
 import weakref
 
 from ..view import Edge, HeapView, Node
+from .attributes import labels
+from .pyexec import STATEMENT_NAMES
 from .objects import generation_label, generations, refcount
 from .ownership import describe, is_machinery, is_own_frame
 
@@ -187,9 +189,11 @@ def _labelled(obj: object, rec) -> list[tuple[str, object]]:
         return ([("weak", target)] if target is not None else []) + \
             ([(".__callback__", obj.__callback__)] if obj.__callback__ is not None else [])
     refs = gc.get_referents(obj)
-    labels: dict[int, str] = {}
-    for attr in rec.attrs if rec is not None else ():
-        value = getattr(obj, attr, None)
-        if value is not None:
-            labels.setdefault(id(value), f".{attr}")
-    return [(labels.get(id(r), ""), r) for r in refs]
+    names = labels(obj, refs, (rec.attrs if rec is not None else []) + sorted(STATEMENT_NAMES))
+    out = []
+    for name, r in zip(names, refs):
+        if name == "__dict__":  # an instance's own __dict__ drawn as its attributes, as from 3.11 on
+            out += [(f".{k}", v) for k, v in r.items()]
+        else:
+            out.append((f".{name}" if name else "", r))
+    return out
