@@ -241,7 +241,9 @@ JSON_MEMBERS = 10_000
          examples=("whatif del a", "whatif del a b --gen 0"), backends=("sim",),
          details="Runs the del and the collection for real on a checkpoint of the heap, notes what "
                  "refcounting freed at once, what the collection found unreachable, ran __del__ on, left in "
-                 "gc.garbage and freed, then rolls everything back: nothing is changed.")
+                 "gc.garbage and freed, then rolls everything back: nothing is changed. What the names reach "
+                 "that would stay alive is counted by the root that still holds it (another name, gc.garbage, "
+                 "or in a copy of the live heap the references from outside the copy), as `why` finds it.")
 def whatif(ctx, action, name, gen):
     if len(set(name)) != len(name):
         raise UserError("the same name twice in one del")
@@ -260,9 +262,31 @@ def whatif(ctx, action, name, gen):
         lines.append(f"  kept in gc.garbage (DEBUG_SAVEALL): {_names(out['saved'])}")
     alive = out["alive_after"]
     lines.append(f"  still alive afterwards: {alive:,} object{'s' * (alive != 1)}")
+    kept = out["kept"]
+    if kept:
+        count = sum(k["objects"] for k in kept)
+        lines.append(f"  of what {' '.join(name)} reach{'es' * (len(name) == 1)}, {count:,} object{'s' * (count != 1)} "
+                     f"stay{'s' * (count == 1)} alive, held by:")
+        for k in kept[:LISTED]:
+            more = k["objects"] - len(k["examples"])
+            examples = ", ".join(k["examples"]) + (f", … and {more:,} more" if more else "")
+            lines.append(f"    {_kept_by(k['holder'])}: {k['objects']:,} ({examples})")
+        if len(kept) > LISTED:
+            lines.append(f"    … and {len(kept) - LISTED:,} more holders")
     data = {k: v for k, v in out.items() if k not in ("new", "already", "alive_after")}
     data.update(names=name, generation=gen)
     return Result(data, lines)
+
+
+def _kept_by(holder) -> str:
+    from ..render.explain import GARBAGE, OUTSIDE
+    if holder is None:
+        return "nothing reaches them, yet no collection frees them (legacy finalizers or resurrection)"
+    if holder == GARBAGE:
+        return "gc.garbage"
+    if holder == OUTSIDE or holder.startswith(OUTSIDE + "_"):
+        return f"the name {holder} (references from outside the copy: the live program holds them)"
+    return f"the name {holder}"
 
 
 # ---------------------------------------------------------------- collect --frames
