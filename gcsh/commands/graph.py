@@ -118,10 +118,8 @@ def why(ctx, name):
         return Result(info, _chain_lines(name, info))
     verdict = info["verdict"]
     generation = info.get("generation")
-    if generation is not None and not _automatic(backend):
-        verdict = (f"it stays until an explicit collect (automatic collection is "
-                   f"{'off' if not backend.isenabled() else 'off: threshold 0 is 0'}); "
-                   f"collect {generation} frees it")
+    if generation is not None and not collects_automatically(backend):
+        verdict = f"it stays until an explicit collect ({collection_off(backend)}); collect {generation} frees it"
         info = dict(info, verdict=verdict)
     lines = [f"{name} is unreachable{': ' if generation is not None else ', '}{verdict}"]
     cycle = info.get("cycle") or []
@@ -140,8 +138,13 @@ def why(ctx, name):
     return Result(info, lines)
 
 
-def _automatic(backend) -> bool:
+def collects_automatically(backend) -> bool:
     return backend.isenabled() and backend.get_threshold()[0] != 0
+
+
+def collection_off(backend) -> str:
+    """Why no automatic collection will come, in words (when collects_automatically is False)."""
+    return f"automatic collection is {'off' if not backend.isenabled() else 'off: threshold 0 is 0'}"
 
 
 def _chain_lines(name: str, info: dict) -> list[str]:
@@ -204,7 +207,7 @@ def cycles(ctx, all):
     garbage = {name for name, (unreachable, _) in fates.items() if unreachable}
     freed_by = {name: g for name, (_, g) in fates.items()}
     listed, lines = [], []
-    automatic = _automatic(backend)
+    automatic = collects_automatically(backend)
     shown = len(found) if all else LISTED_CYCLES
     for comp in found:
         entry = {"size": len(comp), "members": list(comp if all else comp[:JSON_MEMBERS]),
