@@ -79,12 +79,26 @@ def test_the_picture_and_its_legend_name_the_mark(session):
     assert "unreachable now" not in dot_source(summarise(s.sim.view(), 40))
 
 
-def test_frames_of_a_collection_tell_their_own_story(session, tmp_path):
-    pytest.importorskip("graphviz")
-    s = session(json_mode=True)
-    assert s.run_text(GARBAGE + f"; collect 2 --frames {tmp_path}")
-    assert not any("unreachable now" in p.read_text() for p in tmp_path.glob("*.dot")) or \
-        not list(tmp_path.glob("*.dot"))
+def test_frames_of_a_collection_tell_their_own_story(session):
+    from gcsh.render.frames import phase_views
+    s = session()
+    assert s.run_text(GARBAGE)
+    before = s.sim.view()
+    assert any("pending" in n.marks for n in before.nodes.values())
+    info = s.sim.collect(2, True)
+    frames = phase_views(before, info["trace"], s.sim.view())
+    assert not any("pending" in n.marks for _, view in frames for n in view.nodes.values())
+
+
+def test_the_live_page_picture_shows_the_mark(session):
+    import shutil
+    if not shutil.which("dot"):
+        pytest.skip("needs Graphviz's dot")
+    from gcsh.web.picture import drawable, svg_text
+    s = session()
+    assert s.run_text(GARBAGE)
+    svg = svg_text(drawable(s.sim.view()))
+    assert "unreachable now, not yet collected (what pending lists)" in svg and "#9333ea" in svg
 
 
 def test_lazy_source_draws_what_the_whole_view_draws():
