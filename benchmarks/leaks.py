@@ -4,8 +4,8 @@
 
 The heap: OBJECTS tracked objects in 2-cycles (a Doc instance and a Parser instance holding each
 other), half of them reachable from a list bound to a name, half of them unreachable garbage
-(collection off), as a leaking program has them. Each repetition times `find Doc`, `pending`
-and (on a tenth of the heap, the size the docs promise) `dominators` through the runner, then
+(collection off), as a leaking program has them. Each repetition times `find Doc`, `pending`,
+`graph` and (on a tenth of the heap, the size the docs promise) `dominators` through the runner, then
 a full gc.collect() on an identical heap built beside it. Times are process CPU seconds;
 ratios are per repetition, medians shown, after one warm-up.
 """
@@ -54,6 +54,7 @@ def one(objects: int) -> dict[str, float]:
     session.run_text(BUILD.format(half=objects // 4))  # two objects a pair
     out["find"] = timed(session, "find Doc --limit 10")
     out["pending"] = timed(session, "pending")
+    out["graph"] = timed(session, "graph")  # marks what pending would list on the objects it draws
     start = time.process_time()
     gc.collect()
     out["gc.collect"] = time.process_time() - start  # frees the garbage half of that same heap
@@ -72,7 +73,7 @@ def main() -> None:
     one(args.objects // 10)  # warm-up
     runs = [one(args.objects) for _ in range(args.reps)]
     print(f"live backend, {args.objects:,} tracked objects of the program (half garbage), Python {sys.version.split()[0]}")
-    for key in ("find", "pending", "gc.collect", "dominators (tenth)", "gc.collect (tenth)"):
+    for key in ("find", "pending", "graph", "gc.collect", "dominators (tenth)", "gc.collect (tenth)"):
         secs = statistics.median(r[key] for r in runs)
         base = "gc.collect (tenth)" if "tenth" in key else "gc.collect"
         ratio = statistics.median(r[key] / r[base] for r in runs)

@@ -33,11 +33,12 @@ def _limits(depth: int | None, max_nodes: int | None) -> None:
         raise UserError(f"--max-nodes must be at least 1, got {max_nodes}")
 
 
-def heap_view(ctx, names: list[str] | None = None):
-    """The backend's snapshot of the heap (or of what NAMES reach)."""
+def heap_view(ctx, names: list[str] | None = None, lazy: bool = False):
+    """The backend's snapshot of the heap (or of what NAMES reach); LAZY: one that makes the nodes
+    of only what a picture draws (for summarise)."""
     if not hasattr(ctx.backend, "view"):
         raise ctx.backend.unsupported("drawing the heap")
-    return ctx.backend.view(names or None)
+    return ctx.backend.view(names or None, lazy=lazy)
 
 
 def view_data(view) -> dict:
@@ -55,7 +56,7 @@ def draw(ctx, names: list[str], output: str | None, depth: int | None, max_nodes
         from ..render.files import check_target
         output = os.path.expanduser(output)
         check_target(output)
-    view = heap_view(ctx, names)
+    view = heap_view(ctx, names, lazy=True)
     small = summarise(view, max_nodes or (PICTURE_NODES if output else TEXT_NODES), depth)
     data = view_data(small)
     if output is None:
@@ -77,8 +78,9 @@ def draw(ctx, names: list[str], output: str | None, depth: int | None, max_nodes
          examples=("graph", "graph a --depth 2", "graph -o heap.png", "graph a b -o cycle.svg",
                    "graph --max-nodes 40 -o big.pdf"),
          details="Each object shows its name, kind, refcount and generation; root names point into the heap, "
-                 "weak references are dashed, untracked objects dashed and outside the generations, and what "
-                 "the last collection found unreachable is red. A large heap is summarised, never hung on: "
+                 "weak references are dashed, untracked objects dashed and outside the generations, what "
+                 "the last collection found unreachable is red, and what is unreachable now but not yet "
+                 "collected (what `pending` lists) is purple. A large heap is summarised, never hung on: "
                  "the objects nearest the names are drawn and the rest counted in '+N more' boxes. Pictures "
                  "need Graphviz; without it the .dot source is written instead.")
 def graph(ctx, name, output, depth, max_nodes):
@@ -116,10 +118,8 @@ def why(ctx, name):
         return Result(info, _chain_lines(name, info))
     verdict = info["verdict"]
     generation = info.get("generation")
-    if generation is not None and not _automatic(backend):
-        verdict = (f"it stays until an explicit collect (automatic collection is "
-                   f"{'off' if not backend.isenabled() else 'off: threshold 0 is 0'}); "
-                   f"collect {generation} frees it")
+    if generation is not None and not collects_automatically(backend):
+        verdict = f"it stays until an explicit collect ({collection_off(backend)}); collect {generation} frees it"
         info = dict(info, verdict=verdict)
     lines = [f"{name} is unreachable{': ' if generation is not None else ', '}{verdict}"]
     cycle = info.get("cycle") or []
@@ -138,8 +138,13 @@ def why(ctx, name):
     return Result(info, lines)
 
 
-def _automatic(backend) -> bool:
+def collects_automatically(backend) -> bool:
     return backend.isenabled() and backend.get_threshold()[0] != 0
+
+
+def collection_off(backend) -> str:
+    """Why no automatic collection will come, in words (when collects_automatically is False)."""
+    return f"automatic collection is {'off' if not backend.isenabled() else 'off: threshold 0 is 0'}"
 
 
 def _chain_lines(name: str, info: dict) -> list[str]:
@@ -202,7 +207,7 @@ def cycles(ctx, all):
     garbage = {name for name, (unreachable, _) in fates.items() if unreachable}
     freed_by = {name: g for name, (_, g) in fates.items()}
     listed, lines = [], []
-    automatic = _automatic(backend)
+    automatic = collects_automatically(backend)
     shown = len(found) if all else LISTED_CYCLES
     for comp in found:
         entry = {"size": len(comp), "members": list(comp if all else comp[:JSON_MEMBERS]),
@@ -239,7 +244,9 @@ JSON_MEMBERS = 10_000
          examples=("whatif del a", "whatif del a b --gen 0"), backends=("sim",),
          details="Runs the del and the collection for real on a checkpoint of the heap, notes what "
                  "refcounting freed at once, what the collection found unreachable, ran __del__ on, left in "
-                 "gc.garbage and freed, then rolls everything back: nothing is changed.")
+                 "gc.garbage and freed, then rolls everything back: nothing is changed. What the names reach "
+                 "that would stay alive is counted by the root that still holds it (another name, gc.garbage, "
+                 "or in a copy of the live heap the references from outside the copy), as `why` finds it.")
 def whatif(ctx, action, name, gen):
     if len(set(name)) != len(name):
         raise UserError("the same name twice in one del")
@@ -258,9 +265,31 @@ def whatif(ctx, action, name, gen):
         lines.append(f"  kept in gc.garbage (DEBUG_SAVEALL): {_names(out['saved'])}")
     alive = out["alive_after"]
     lines.append(f"  still alive afterwards: {alive:,} object{'s' * (alive != 1)}")
+    kept = out["kept"]
+    if kept:
+        count = sum(k["objects"] for k in kept)
+        lines.append(f"  of what {' '.join(name)} reach{'es' * (len(name) == 1)}, {count:,} object{'s' * (count != 1)} "
+                     f"stay{'s' * (count == 1)} alive, held by:")
+        for k in kept[:LISTED]:
+            more = k["objects"] - len(k["examples"])
+            examples = ", ".join(k["examples"]) + (f", … and {more:,} more" if more else "")
+            lines.append(f"    {_kept_by(k['holder'])}: {k['objects']:,} ({examples})")
+        if len(kept) > LISTED:
+            lines.append(f"    … and {len(kept) - LISTED:,} more holders")
     data = {k: v for k, v in out.items() if k not in ("new", "already", "alive_after")}
     data.update(names=name, generation=gen)
     return Result(data, lines)
+
+
+def _kept_by(holder) -> str:
+    from ..render.explain import GARBAGE, OUTSIDE
+    if holder is None:
+        return "nothing reaches them, yet no collection frees them (legacy finalizers or resurrection)"
+    if holder == GARBAGE:
+        return "gc.garbage"
+    if holder == OUTSIDE or holder.startswith(OUTSIDE + "_"):
+        return f"the name {holder} (references from outside the copy: the live program holds them)"
+    return f"the name {holder}"
 
 
 # ---------------------------------------------------------------- collect --frames

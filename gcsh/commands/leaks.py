@@ -81,6 +81,9 @@ def pending(ctx):
     if info["legacy"]:
         lines.append(f"  {info['legacy']:,} with a legacy finalizer (marked !): uncollectable, they go to "
                      f"gc.garbage with what they hold")
+    from .graph import collection_off, collects_automatically
+    if n and not collects_automatically(ctx.backend):
+        lines.append(f"  {collection_off(ctx.backend)}: they stay until an explicit collect")
     return Result(info, lines)
 
 

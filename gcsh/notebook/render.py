@@ -36,7 +36,7 @@ def _heap_picture(session, args: dict, text: list[str]):
     from ..web.picture import svg_text
 
     try:
-        view = session.backend.view(args.get("name") or None)
+        view = session.backend.view(args.get("name") or None, lazy=True)
         small = summarise(view, args.get("max_nodes") or PICTURE_NODES, args.get("depth"))
         session.pictures += 1  # each picture's ids its own, in a notebook that shows many
         return Picture(svg_text(small, id_prefix=f"gcsh{session.pictures}-"), text)

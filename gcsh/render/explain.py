@@ -139,10 +139,12 @@ def reachable(view: HeapView) -> set[str]:
 def why_from_view(backend, name: str) -> dict:
     """`why NAME` for a backend without a `why` of its own (live): the chain from the view, and
     the fate from `is_pending()` (would a full collection free it?), when the backend has it."""
+    if name.startswith("@"):  # a handle asked about is followed from now on: the whole heap's view
+        backend.view([name])  # has it, and the collection that frees it names it
     view = backend.view(None)
     target = next((n for n in view.nodes.values() if n.name == name), None)
-    if target is None:  # the backend's own error for an unknown or freed name; a handle is followed
-        backend.view([name])  # from now on, so the whole heap's view has it
+    if target is None:  # the backend's own error for an unknown or freed name
+        backend.view([name])
         view = backend.view(None)
         target = next((n for n in view.nodes.values() if n.name == name), None)
     if target is None:

@@ -45,7 +45,7 @@ class _Story:
         for nid, n in self.before.nodes.items():
             extra = marks.get(nid, set())
             refs = (gc_refs or {}).get(n.name)
-            view.nodes[nid] = replace(n, marks=(n.marks - {"unreachable"}) | extra, gc_refs=refs)
+            view.nodes[nid] = replace(n, marks=(n.marks - {"unreachable", "pending"}) | extra, gc_refs=refs)
         view.edges = [replace(e, marks=e.marks | {"cleared"}) if e.weak and e.src in cleared else e
                       for e in self.before.edges]
         return view

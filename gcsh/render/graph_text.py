@@ -16,6 +16,7 @@ from .table import pad, width
 
 MARK_WORDS = {
     "unreachable": "unreachable in the last collection",
+    "pending": "unreachable now, not yet collected",
     "garbage": "in gc.garbage",
     "finalized": "finalized (__del__ ran)",
     "resurrects": "__del__ resurrects it",

@@ -30,6 +30,7 @@ LOOKS = [
     ("uncollectable", "#ffedd5", "#ea580c", "uncollectable: goes to gc.garbage"),
     ("resurrected", "#e0f2fe", "#0284c7", "resurrected by its __del__"),
     ("unreachable", "#fee2e2", "#dc2626", "unreachable"),
+    ("pending", "#f3e8ff", "#9333ea", "unreachable now, not yet collected (what pending lists)"),
     ("garbage", "#ffedd5", "#ea580c", "in gc.garbage"),
     ("reachable", "#dcfce7", "#16a34a", "reachable: survives"),
     ("outside", "#dcfce7", "#16a34a", "gc_refs > 0: referenced from outside the set"),
@@ -38,7 +39,7 @@ LOOKS = [
     ("external", "#f1f5f9", "#94a3b8", "outside your heap"),
 ]
 MARK_WORDS = {
-    "unreachable": "unreachable", "garbage": "in gc.garbage", "finalized": "finalized",
+    "unreachable": "unreachable", "pending": "unreachable now", "garbage": "in gc.garbage", "finalized": "finalized",
     "resurrects": "__del__ resurrects it", "dead": "dead weakref", "uncollectable": "uncollectable",
     "resurrected": "resurrected", "freed": "freed", "ran": "__del__ ran", "external": "outside your heap",
 }

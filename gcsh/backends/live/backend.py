@@ -59,7 +59,7 @@ class LiveBackend(Backend):
         self.closed = False
         self._freed_log: list[str] = []  # names freed during the current command
         self._freed_at: dict[int, str] = {}  # address -> name, for the debug lines of this command
-        self._stats_mark: list[dict] | None = None
+        self._stats_mark: list[int] | None = None  # _stats_now() at the last command boundary
         self._manual = [[0, 0, 0] for _ in range(3)]  # collections, collected, uncollectable by `collect`
         self._generations: dict[int, int] | None = None
         self._after: list | None = None  # gc.get_objects() right after the user's last action
@@ -93,7 +93,14 @@ class LiveBackend(Backend):
         if self.owns_process:
             self.owns_process = False
             _clean_start(self._warm_up)
-        self._stats_mark = gc.get_stats()
+        self._mark_stats(_stats_now())
+
+    def _mark_stats(self, stats: list[int]) -> None:
+        """Keep STATS as the mark, in the list kept from the start (see begin_command)."""
+        if self._stats_mark is None:
+            self._stats_mark = stats
+        else:
+            self._stats_mark[:] = stats
 
     def suspend(self) -> None:
         """Leave: keep the user's settings aside and put gc back as it was found."""
@@ -144,29 +151,32 @@ class LiveBackend(Backend):
 
     def begin_command(self) -> None:
         self._after = None  # never kept from one command to the next: it holds every object
-        self._freed_log = []
-        self._freed_at = {}
+        # the per-command state is emptied in place, not made anew: what a command makes and the next
+        # one drops would be frozen by a `freeze` between them, then freed, and the count would move
+        self._freed_log.clear()
+        self._freed_at.clear()
         self._generations = None
         self._own = None
         self._left_out = {}
-        self._manual = [[0, 0, 0] for _ in range(3)]
-        stats = gc.get_stats()
-        if self._stats_mark is not None and _collections(stats) != _collections(self._stats_mark):
+        for row in self._manual:
+            row[0] = row[1] = row[2] = 0
+        stats = _stats_now()
+        if self._stats_mark is not None and stats[0::3] != self._stats_mark[0::3]:
             dead = self._settle()
             if dead:
                 self.emit("event", "freed since the last command, by an automatic collection: " + ", ".join(dead))
-            self._freed_log = []
-        self._stats_mark = stats
+            self._freed_log.clear()
+        self._mark_stats(stats)
 
     def end_command(self) -> list[dict]:
-        stats = gc.get_stats()
-        mark, self._stats_mark = self._stats_mark, stats
+        stats = _stats_now()
+        mark = None if self._stats_mark is None else self._stats_mark[:]
+        self._mark_stats(stats)
         if mark is None or self.original is None:  # left for the simulator: its collections are not ours
             return []
         automatic = []
         for g in range(3):
-            counts = [stats[g][k] - mark[g][k] - self._manual[g][i]
-                      for i, k in enumerate(("collections", "collected", "uncollectable"))]
+            counts = [stats[3 * g + i] - mark[3 * g + i] - self._manual[g][i] for i in range(3)]
             if counts[0] > 0:
                 automatic.append({"generation": g, "collections": counts[0], "unreachable": counts[1] + counts[2],
                                   "collected": counts[1], "uncollectable": counts[2], "freed": [],
@@ -248,7 +258,7 @@ class LiveBackend(Backend):
                 check_hashable(obj, label)
         attrs = list(dict.fromkeys(attr_name(*item) for item in resolved)) if kind in INSTANCE_KINDS else []
         with self.output.capturing():
-            before = _collections(gc.get_stats())
+            before = _stats_now()[0::3]
             with self._acting():
                 obj = self._make(kind, name, resolved)
                 del resolved
@@ -256,7 +266,7 @@ class LiveBackend(Backend):
             rec = self.records.register(name, obj)
             rec.resurrect = resurrect
             rec.attrs = attrs
-            fresh = _collections(gc.get_stats()) == before
+            fresh = _stats_now()[0::3] == before
             info = self._describe(rec, obj, held=1, fresh=fresh)
         return info
 
@@ -563,8 +573,8 @@ class LiveBackend(Backend):
                 del self.ns[name]
             self.records.clear()
 
-    def view(self, names: list[str] | None = None):
-        from .heapview import build_view
+    def view(self, names: list[str] | None = None, lazy: bool = False):
+        from .heapview import build_view  # a bounded view already: LAZY changes nothing
         with quiet():
             return build_view(self, names)
 
@@ -729,5 +739,6 @@ def _safe_point() -> None:
     such point, and this one is still inside the user's action."""
 
 
-def _collections(stats: list[dict]) -> tuple[int, ...]:
-    return tuple(entry["collections"] for entry in stats)
+def _stats_now() -> list[int]:
+    """gc.get_stats() as 9 numbers: collections, collected, uncollectable of each generation."""
+    return [entry[k] for entry in gc.get_stats() for k in ("collections", "collected", "uncollectable")]

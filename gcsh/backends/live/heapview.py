@@ -1,7 +1,9 @@
 """The live heap as a `HeapView`: the user's objects and what they reach, for the pictures.
 
 Nodes are the user's objects (ids "n" + the record's creation number, stable for the
-object's life) and the anonymous objects they reach (ids "a1", "a2"… in the order
+object's life), in a picture of the whole heap the unreachable objects nobody named (marked
+"pending", as is every object a full collection would find unreachable now), and the
+anonymous objects they reach (ids "a1", "a2"… in the order
 found). Types, modules, functions and code are left out, and gcsh's own objects too;
 so are objects past `LIMIT`: the notes count each of them. Values a container holds
 that are not objects of their own (ints, strs) are written on its node, as in the
@@ -16,6 +18,8 @@ import gc
 import weakref
 
 from ..view import Edge, HeapView, Node
+from .attributes import labels
+from .pyexec import STATEMENT_NAMES
 from .objects import generation_label, generations, refcount
 from .ownership import describe, is_machinery, is_own_frame
 
@@ -24,6 +28,8 @@ SUMMARY_LIMIT = 60
 
 
 def build_view(backend, names: list[str] | None = None) -> HeapView:
+    from .leaks import Unreachable
+    pending = Unreachable()  # first, while nothing here holds an object of the heap
     records = backend.records
     if names:
         start = [records.record_of(name) for name in names]
@@ -32,9 +38,11 @@ def build_view(backend, names: list[str] | None = None) -> HeapView:
     found = records.fetch(start)
     start = [rec for rec in start if rec.oid in found]
     view = HeapView(backend.describe(), debug=gc.get_debug())
-    builder = _Builder(backend, view)
+    builder = _Builder(backend, view, pending)
     builder.start([found[rec.oid] for rec in start])
     del found
+    if not names:  # and the garbage nobody named, so that a picture of the heap shows it
+        builder.start(pending.first(LIMIT, lambda obj: id(obj) in builder.ids or backend._is_own(obj)))
     if names:
         view.focus = [f"n{rec.seq}" for rec in start]
     builder.walk()
@@ -44,8 +52,9 @@ def build_view(backend, names: list[str] | None = None) -> HeapView:
 
 
 class _Builder:
-    def __init__(self, backend, view: HeapView):
+    def __init__(self, backend, view: HeapView, pending):
         self.backend = backend
+        self.pending = pending
         self.view = view
         self.ids: dict[int, str] = {}
         self.objs: list = []  # the objects drawn, in order (held only while the view is built)
@@ -106,6 +115,8 @@ class _Builder:
         marks = set()
         if id(obj) in self.garbage:
             marks.add("garbage")
+        if id(obj) in self.pending:
+            marks.add("pending")
         if gc.is_finalized(obj):
             marks.add("finalized")
         generation = generation_label(obj, self.gens)
@@ -178,9 +189,11 @@ def _labelled(obj: object, rec) -> list[tuple[str, object]]:
         return ([("weak", target)] if target is not None else []) + \
             ([(".__callback__", obj.__callback__)] if obj.__callback__ is not None else [])
     refs = gc.get_referents(obj)
-    labels: dict[int, str] = {}
-    for attr in rec.attrs if rec is not None else ():
-        value = getattr(obj, attr, None)
-        if value is not None:
-            labels.setdefault(id(value), f".{attr}")
-    return [(labels.get(id(r), ""), r) for r in refs]
+    names = labels(obj, refs, (rec.attrs if rec is not None else []) + sorted(STATEMENT_NAMES))
+    out = []
+    for name, r in zip(names, refs):
+        if name == "__dict__":  # an instance's own __dict__ drawn as its attributes, as from 3.11 on
+            out += [(f".{k}", v) for k, v in r.items()]
+        else:
+            out.append((f".{name}" if name else "", r))
+    return out

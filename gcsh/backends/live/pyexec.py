@@ -42,17 +42,29 @@ def default_sigint() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+STATEMENT_NAMES: set[str] = set()  # names `py` statements used: attribute names pictures may label
+
+
 def compile_statement(source: str):
     """(code, is_expression); a SyntaxError becomes one line."""
     try:
-        return compile(source, "<py>", "eval"), True
+        code, is_expression = compile(source, "<py>", "eval"), True
     except SyntaxError:
-        pass
-    try:
-        return compile(source, "<py>", "exec"), False
-    except SyntaxError as e:
-        where = f" (column {e.offset})" if e.offset else ""
-        raise UserError(f"SyntaxError: {e.msg}{where}") from None
+        try:
+            code, is_expression = compile(source, "<py>", "exec"), False
+        except SyntaxError as e:
+            where = f" (column {e.offset})" if e.offset else ""
+            raise UserError(f"SyntaxError: {e.msg}{where}") from None
+    _remember_names(code)
+    return code, is_expression
+
+
+def _remember_names(code) -> None:
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        STATEMENT_NAMES.update(c.co_names)
+        stack.extend(k for k in c.co_consts if type(k) is type(code))
 
 
 def execute(ns: dict, source: str) -> tuple[list[str], str | None]:

@@ -36,6 +36,8 @@ from array import array
 from ...values import Atom
 from ..sim.kernel.journal import Journal
 from ..sim.kernel.layout import FINALIZED, HEADS, KEYED, PERMANENT, UNTRACKED, kind_code
+from .attributes import labels
+from .pyexec import STATEMENT_NAMES
 from .idmap import index_of
 from .objects import HEAPTYPE, has_del, type_name
 from .ownership import describe
@@ -248,20 +250,17 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
 
 
 def _attribute_labels(obj: object, refs, attrs) -> list[str]:
-    """An instance's references labelled by the attributes that hold them, where gcsh knows their
-    names (it set them: `link`), by position otherwise (reading the names of inline attributes would
-    make CPython build the instance's __dict__); each label once."""
-    labels = _labels(len(refs))
-    if attrs:
-        at = {}
-        for attr in attrs:
-            value = getattr(obj, attr, None)
-            if value is not None:
-                at.setdefault(id(value), attr)
-        labels = [at.get(id(r), label) for r, label in zip(refs, labels)]
-        if len(set(labels)) != len(labels):  # one object under two names: positions keep them apart
-            labels = _labels(len(refs))
-    return labels
+    """An instance's references labelled by the attributes that hold them (attributes.labels: read
+    without making CPython build the instance's __dict__), by position where the name is not
+    known; each label once."""
+    found = labels(obj, refs, list(attrs) + sorted(STATEMENT_NAMES))
+    positions = _labels(len(refs))
+    out = [name or label for name, label in zip(found, positions)]
+    if len(set(out)) != len(out):  # one name twice: positions keep them apart
+        out = [name if name and found.count(name) == 1 else label for name, label in zip(found, positions)]
+        if len(set(out)) != len(out):
+            out = positions
+    return out
 
 
 def _values(d: dict) -> tuple:

@@ -102,6 +102,18 @@ def pending(backend) -> dict:
             "cycles": [[heap.name_of(op) for op in c] for c in inside]}
 
 
+def unreachable_marks(heap) -> array:
+    """A byte per row, 1 where a full collection would find the object unreachable now: the
+    collector's own subtraction, run read-only over the columns (nothing collected, nothing
+    journalled, a few bytes of scratch per row, whatever the heap's size)."""
+    k = accel.loops_for(heap)
+    n = len(heap.kind)
+    mark = array("B", bytes(n))
+    k.unreachable_now(heap.gen, heap.refcnt, heap.estart, heap.elen, heap.pool, HEADS, _scratch(n), mark,
+                      _scratch(n))
+    return mark
+
+
 def trial_collect(backend, generation: int, unbind=()) -> tuple:
     """`del UNBIND...` then `collect GENERATION`, in a trial: (freed by the del, the report, its trace,
     the __del__ methods that ran), as rows and names."""
@@ -249,12 +261,61 @@ def whatif(backend, names: list[str], generation: int) -> dict:
     name_of = heap.name_of
     named = lambda rows: [name_of(op) for op in sorted(rows)]  # noqa: E731  (in allocation order, as `freed:`)
     freed = sorted(freed)
+    kept = kept_alive(backend, names, set(freed_by_del) | set(freed))
     return {"freed_by_del": named(freed_by_del), "freed": named(freed), "unreachable": named(report.unreachable_ids),
+            "kept": kept,
             "uncollectable": named(uncollectable), "finalizers": ran,
             "resurrected": named(resurrected.resurrected) if resurrected else [], "saved": named(saved),
             "new": [name_of(op) for op in freed if op not in already],
             "already": [name_of(op) for op in freed if op in already],
             "alive_after": len(heap) - len(freed_by_del) - len(freed)}
+
+
+KEPT_EXAMPLES = 3  # objects named for each holder that keeps what the dropped names reach
+
+
+def kept_alive(backend, names: list[str], gone: set[int]) -> list[dict]:
+    """What NAMES reach that dropping them (and collecting) would not free, by the root that still
+    holds each once the names are gone (where `why` would start its chain; None: nothing reaches
+    it): the most held first, each with how many and the first few. One walk from every root."""
+    heap = backend.heap
+    n = len(heap.kind)
+    reach = bytearray(n)
+    stack = [heap.roots[name] for name in names]
+    for op in stack:
+        reach[op] = 1
+    while stack:
+        for target in heap.rows_of(stack.pop()):
+            if not reach[target]:
+                reach[target] = 1
+                stack.append(target)
+    survivors = [op for op in range(HEADS, n) if reach[op] and op not in gone]
+    if not survivors:
+        return []
+    by_holder: dict = {}
+    with trial(backend) as heap:
+        for name in names:
+            heap.release([heap.table_pop(heap.roots, name)])
+        entries = [(name, heap.roots[name]) for name in sorted(heap.roots)] + \
+                  [("gc.garbage", op) for op in heap.garbage]
+        source_name = {}
+        for name, op in entries:
+            source_name.setdefault(op, name)
+        parent = _scratch(n, -1)
+        sources = array("i", [op for _, op in entries])
+        accel.loops_for(heap).shortest_path(heap.gen, heap.estart, heap.elen, heap.pool, sources, len(sources), -1,
+                                            parent, _scratch(n))
+        for op in survivors:
+            top = op
+            while parent[top] >= 0 and parent[top] != top:
+                top = parent[top]
+            holder = source_name.get(top) if parent[top] >= 0 else None
+            entry = by_holder.setdefault(holder, [0, []])
+            entry[0] += 1
+            if len(entry[1]) < KEPT_EXAMPLES:
+                entry[1].append(heap.name_of(op))
+    return [{"holder": holder, "objects": count, "examples": examples}
+            for holder, (count, examples) in sorted(by_holder.items(), key=lambda kv: (-kv[1][0], str(kv[0])))]
 
 
 def cycle_fates(backend, names: list[str]) -> dict:

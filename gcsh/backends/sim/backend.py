@@ -343,9 +343,9 @@ class SimBackend(Backend):
     def rows(self) -> list[dict]:
         return [self.describe_object(op) for op in self.heap.live()]
 
-    def view(self, names: list[str] | None = None):
+    def view(self, names: list[str] | None = None, lazy: bool = False):
         from .view import build_view
-        return build_view(self, names)
+        return build_view(self, names, lazy)
 
     def replace_heap(self, heap: Heap) -> None:
         """Make a heap built aside (by `load` or `snapshot`) the current one, with its model."""

@@ -583,6 +583,48 @@ def shortest_path(gen, estart, elen, pool, sources, nsources, target, parent, qu
     return False
 
 
+def unreachable_now(gen, refcnt, estart, elen, pool, first, gc_refs, mark, stack):
+    """What a full collection would find unreachable now, found without moving or writing a row:
+    update_refs and subtract_refs over the three generations into the scratch GC_REFS, then what
+    the objects held from outside reach. MARK (a zeroed byte per row) ends 1 for an unreachable
+    object, 2 for a reachable one, 0 outside the generations; STACK: scratch, one int per row.
+    Returns how many are unreachable."""
+    n = len(gen)
+    for op in range(first, n):
+        g = gen[op]
+        if g == 0 or g == 1 or g == 2:
+            gc_refs[op] = refcnt[op]
+            mark[op] = 1
+    for op in range(first, n):
+        if mark[op] != 0:
+            start = estart[op]
+            for k in range(start, start + elen[op]):
+                t = pool[k]
+                if t >= 0 and mark[t] != 0:
+                    gc_refs[t] -= 1
+    top = 0
+    for op in range(first, n):
+        if mark[op] == 1 and gc_refs[op] > 0:
+            mark[op] = 2
+            stack[top] = op
+            top += 1
+    while top > 0:
+        top -= 1
+        op = stack[top]
+        start = estart[op]
+        for k in range(start, start + elen[op]):
+            t = pool[k]
+            if t >= 0 and mark[t] == 1:
+                mark[t] = 2
+                stack[top] = t
+                top += 1
+    found = 0
+    for op in range(first, n):
+        if mark[op] == 1:
+            found += 1
+    return found
+
+
 def sort_rows(rows, n, mark, out):
     """The first N of ROWS in increasing order, into OUT (MARK: a zeroed byte per row, left zeroed);
     returns how many."""
