@@ -215,7 +215,8 @@ class Session:
             self.error(source, number, "out of memory reading this line; nothing was run")
             return False
         ok = True
-        for statement in statements:
+        for i in range(len(statements)):  # (by index: a list iterator would be one more object per line)
+            statement = statements[i]
             if not self.execute(statement, source, line):
                 ok = False
                 if not self.keep_going:
@@ -244,7 +245,7 @@ class Session:
             started = True
             try:  # undone if it fails or is interrupted
                 backend.begin_command()
-                result = command.handler(_context(Context, (self, backend, inv.word)), **inv.args)
+                result = command.call(_context(Context, (self, backend, inv.word)), inv.args)
                 automatic = backend.end_command()
             except BaseException as e:
                 interrupts.abandon(undo, type(e))

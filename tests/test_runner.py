@@ -136,8 +136,8 @@ def test_out_of_memory_in_a_command_is_one_line_and_undone(session, monkeypatch,
     command, _ = lookup(line.split()[0])
     real = command.handler
 
-    def exhausted(ctx, **args):
-        real(ctx, **args)
+    def exhausted(ctx, *args):  # (handlers are called with their arguments in order)
+        real(ctx, *args)
         raise MemoryError
 
     monkeypatch.setattr(command, "handler", exhausted)

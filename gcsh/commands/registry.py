@@ -68,7 +68,7 @@ class Option:
 class Command:
     __slots__ = ("name", "summary", "topic", "handler", "args", "options", "aliases", "query_aliases",
                  "examples", "details", "gc_api", "backends", "module", "defaults", "_by_flag", "fixed",
-                 "tail", "fast_defaults", "fewest", "most")
+                 "tail", "fast_defaults", "fewest", "most", "params")
 
     def __init__(self, name: str, summary: str, topic: str, handler: Callable, args: tuple = (),
                  options: tuple = (), aliases: tuple = (), query_aliases: tuple = (), examples: tuple = (),
@@ -92,6 +92,27 @@ class Command:
         self.most = None if variadic else len(self.args)
         if any(a.variadic for a in fixed):  # a variadic argument before the last: no fast path
             self.fewest, self.most = 1 << 30, 0
+        code = handler.__code__
+        self.params = code.co_varnames[1:code.co_argcount]  # the handler's, after ctx: argument and option keys
+
+    def call(self, ctx, args: dict):
+        """The handler, given CTX and ARGS (keys -> values) as positional arguments: a call that makes
+        no object on the way (one with ** makes a tuple, which a `freeze` would take and then lose)."""
+        handler, p = self.handler, self.params
+        n = len(p)
+        if n == 0:
+            return handler(ctx)
+        if n == 1:
+            return handler(ctx, args[p[0]])
+        if n == 2:
+            return handler(ctx, args[p[0]], args[p[1]])
+        if n == 3:
+            return handler(ctx, args[p[0]], args[p[1]], args[p[2]])
+        if n == 4:
+            return handler(ctx, args[p[0]], args[p[1]], args[p[2]], args[p[3]])
+        if n == 5:
+            return handler(ctx, args[p[0]], args[p[1]], args[p[2]], args[p[3]], args[p[4]])
+        return handler(ctx, *map(args.__getitem__, p))  # (no comprehension: it would close over ARGS)
 
     @property
     def usage(self) -> str:

@@ -32,7 +32,7 @@ from .capture import Output
 from .containers import INSTANCE_KINDS, attr_name, check_hashable, check_store, dict_key, remove, store
 from .gcstate import GcSettings
 from .objects import FINALIZER_LISTENERS, Finalizer, Object, generation_label, kind_of, quiet, refcount, type_name
-from .ownership import describe, is_own_frame, own_ids
+from .ownership import describe, held_by_running_commands, is_own_frame, own_ids
 from .records import Record, Records
 
 
@@ -57,6 +57,7 @@ class LiveBackend(Backend):
         self.callbacks_on = False
         self.user_enabled = gc.isenabled()  # automatic collection as the user wants it
         self.closed = False
+        self._frozen_own: list[list] = []  # per freeze: gcsh's objects it froze, kept so that they stay frozen
         self._freed_log: list[str] = []  # names freed during the current command
         self._freed_at: dict[int, str] = {}  # address -> name, for the debug lines of this command
         self._stats_mark: list[int] | None = None  # _stats_now() at the last command boundary
@@ -123,6 +124,7 @@ class LiveBackend(Backend):
             return
         self.suspend()
         self.closed = True
+        self._frozen_own.clear()  # (they hold the session: a cycle once gcsh is gone)
         if self._on_finalizer in FINALIZER_LISTENERS:
             FINALIZER_LISTENERS.remove(self._on_finalizer)
         atexit.unregister(self.close)
@@ -504,6 +506,7 @@ class LiveBackend(Backend):
 
     def freeze(self) -> int:
         gc.freeze()
+        self._frozen_own.append(held_by_running_commands())  # until unfreeze (see there)
         for rec in self.records.by_id.values():
             rec.frozen = True
         return gc.get_freeze_count()
@@ -511,6 +514,7 @@ class LiveBackend(Backend):
     def unfreeze(self) -> int:
         n = gc.get_freeze_count()
         gc.unfreeze()
+        self._frozen_own.clear()
         for rec in self.records.by_id.values():
             rec.frozen = False
         return n

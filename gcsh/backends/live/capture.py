@@ -62,7 +62,10 @@ class Output:
 
     def flush(self) -> None:
         buffer, self.buffer = self.buffer, None
-        events, self.events = self.events, []
+        events = ()
+        if self.events:  # emptied in place: a list made anew each time would be lost by a freeze
+            events = self.events[:]
+            self.events.clear()
         text = buffer.getvalue() if buffer is not None else ""
         position = 0
         pending = iter(events)

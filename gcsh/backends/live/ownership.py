@@ -14,6 +14,7 @@ description: `<module numpy>`, `<dict of 3 items>`, `<function f>`.
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 import types
 from typing import Iterable
@@ -100,6 +101,24 @@ def describe(obj: object) -> str:
     else:
         text = f"<{type_name(type(obj))} object>"
     return text if len(text) <= DESCRIPTION_LIMIT else text[:DESCRIPTION_LIMIT - 2] + "…>"
+
+
+def held_by_running_commands() -> list:
+    """What gcsh's running frames hold (the line, its statements, the running command's parts) and
+    gcsh's SIGINT handler: objects that die when the command ends. Called right after gc.freeze(),
+    so that they can be kept alive: frozen with the rest, they would leave the permanent generation
+    as they die, and `freezecount` would not say what `freeze` did. (The frame objects and their
+    locals' mappings are made after the freeze: young, and dropped again.)"""
+    held = []
+    frame = sys._getframe(1)
+    while frame is not None and is_own_frame(frame):
+        held.extend(value for value in frame.f_locals.values() if gc.is_tracked(value))
+        frame = frame.f_back
+    del frame  # (a frame of the embedding program's, perhaps: never kept)
+    handler = signal.getsignal(signal.SIGINT)
+    if isinstance(handler, types.MethodType) and is_own_module(type(handler.__self__).__module__):
+        held.append(handler)
+    return held
 
 
 def is_own_frame(obj: object) -> bool:
