@@ -191,7 +191,7 @@ def test_scenario_matches_what_cpython_printed(path, interp, only):
         assert agrees, (f"{path.name}:{number} with model {interp.model}: the simulator gives\n  {expected}\n"
                         f"but {script} printed on {interp.label}:\n{recordings.read(interp.version)[script].text}")
         checked += 1
-    assert checked, f"{path.name} checks nothing"
+    assert checked or any(interp.model in models for models, _ in known.values()), f"{path.name} checks nothing"
 
 
 def test_every_program_is_translated_or_said_to_be_inexpressible():

@@ -68,6 +68,7 @@ class SimRunner:
         self.session = Session(self.out, self.err, json_mode=True, model=model)
         self.backend = self.session.sim
         self.sim_heap.events = []
+        self.backend.freeze()  # as the Python prologue freezes the interpreter's own objects
         self.program = Program(model)
         self.program.stats = self.backend.get_stats()
         self.program.sim.append(self.observe([], [], []))
@@ -114,11 +115,11 @@ class SimRunner:
 
     def observe(self, events, debug, collected) -> dict:
         heap = self.sim_heap
-        count = list(heap.count)
+        count = heap.get_count()
         heap.scratch(["tuple3"])  # gc.get_count()'s result
         gens = []
         for g in range(3):
-            gens.append([heap.name_of(op) for op in heap.objects(g)])
+            gens.append([heap.name_of(op) for h in heap.object_lists(g) for op in heap.objects(h)])
             heap.scratch(["list"])  # gc.get_objects(g)'s result
         bound = {}
         for name in self.program.names:

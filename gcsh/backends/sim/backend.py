@@ -12,7 +12,7 @@ from .kernel import collector
 from .kernel.heap import Heap
 from .kernel.layout import (COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
                             address)
-from .models import MODELS, OBJECTS_NEGATIVE, OBJECTS_TOO_BIG, default_model
+from .models import MODELS, OBJECTS_NEGATIVE, OBJECTS_TOO_BIG, default_model, resolve
 from .freed import FreedNames
 
 GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting", UNREACHABLE: "collecting",
@@ -25,7 +25,7 @@ class SimBackend(Backend):
 
     def __init__(self, emit: Callable[[str, str], None], model: str | None = None):
         super().__init__(emit)
-        self.model = MODELS[model or default_model()]
+        self.model = MODELS[resolve(model or default_model()) or model]
         self.heap = self._new_heap()
         self.auto_reports: list[collector.Report] = []
         self.last_unreachable = ()  # rows the last collection found unreachable, for pictures
@@ -86,7 +86,7 @@ class SimBackend(Backend):
 
     def status(self) -> dict:
         h = self.heap
-        return {"backend": "sim", "model": self.model.version, "enabled": h.enabled, "count": list(h.count),
+        return {"backend": "sim", "model": self.model.version, "enabled": h.enabled, "count": h.get_count(),
                 "threshold": list(h.threshold), "debug": h.debug, "frozen": h.count_of(PERMANENT),
                 "objects": len(h)}
 
@@ -130,8 +130,9 @@ class SimBackend(Backend):
                 heap.edges_set(op, resolved)
                 for item in resolved:
                     heap.incref(item)
-                if not (self.model.tuples_untracked_at_creation
-                        and not any(heap.may_be_tracked(t) for t in resolved)):
+                # 3.14.1+: a tuple none of whose items is a GC object (a tuple, even an untracked
+                # one, counts as one: 3.14.2 and 3.15.0rc1 track `(inner,)`) is born untracked
+                if not (self.model.tuples_untracked_at_creation and not any(heap.is_gc(t) for t in resolved)):
                     heap.track(op)
             else:
                 if kind in ("list", "set", "object", "finalizer", "legacy") or (
@@ -254,10 +255,11 @@ class SimBackend(Backend):
         for v in values:
             self.model.check_threshold(v)
         for i, v in enumerate(values):
-            self.heap.threshold[i] = v
+            if not (self.model.incremental and i == 2):  # old[1]'s threshold: read back as 0
+                self.heap.threshold[i] = v
 
     def get_count(self) -> list[int]:
-        return list(self.heap.count)
+        return self.heap.get_count()
 
     def get_stats(self) -> list[dict]:
         return [self.heap.stats_of(g) for g in range(3)]
@@ -272,13 +274,13 @@ class SimBackend(Backend):
             raise UserError(OBJECTS_TOO_BIG)
         else:
             gens = (generation,)
-        return [heap.name_of(op) for g in gens for op in heap.objects(g)]
+        return [heap.name_of(op) for g in gens for h in heap.object_lists(g) for op in heap.objects(h)]
 
     def referrers(self, names: list[str]) -> list[str]:
         """gc.get_referrers: tracked objects of generations 0-2 whose traverse visits a target."""
         heap = self.heap
         targets = {heap.find(n) for n in names}
-        return [heap.name_of(op) for g in (0, 1, 2) for op in heap.objects(g)
+        return [heap.name_of(op) for g in heap.gen_heads() for op in heap.objects(g)
                 if not targets.isdisjoint(heap.rows_of(op))]
 
     def referents(self, names: list[str]) -> list[str]:
@@ -303,14 +305,18 @@ class SimBackend(Backend):
                 heap.put(heap.GEN, op, PERMANENT)
             heap.list_merge(g, PERMANENT)
             heap.count[g] = 0
+        heap.interpreter_space = "permanent"  # the interpreter's own objects, its namespace among them
         return heap.count_of(PERMANENT)
 
     def unfreeze(self) -> int:
         heap = self.heap
         moved = list(heap.objects(PERMANENT))
+        oldest = heap.gen_heads()[1] if self.model.incremental else 2  # incremental: old[visited]
         for op in moved:
-            heap.put(heap.GEN, op, 2)
-        heap.list_merge(PERMANENT, 2)
+            heap.put(heap.GEN, op, oldest)
+        heap.list_merge(PERMANENT, oldest)
+        if heap.interpreter_space == "permanent":
+            heap.interpreter_space = "visited"
         return len(moved)
 
     def freeze_count(self) -> int:
@@ -336,9 +342,17 @@ class SimBackend(Backend):
         heap = self.heap
         name = heap.name_of(op)
         return {"name": name, "kind": heap.kind_of(op), "type": heap.type_name(op),
-                "refcount": heap.refcnt[op], "generation": GEN_LABELS[heap.gen[op]],
+                "refcount": heap.refcnt[op], "generation": self.generation_label(op),
                 "tracked": heap.tracked(op), "finalized": heap.is_finalized(op),
                 "bound": heap.roots.get(name) == op, "address": address(op), "handle": heap.handle(op)}
+
+    def generation_label(self, op: int):
+        """What gc.get_objects(g) says of OP; the incremental collector's old generation is 2, its
+        two spaces named."""
+        g = self.heap.gen[op]
+        if self.model.incremental and g in (1, 2):
+            return "2 (visited)" if g == self.heap.gen_heads()[1] else "2 (pending)"
+        return GEN_LABELS[g]
 
     def rows(self) -> list[dict]:
         return [self.describe_object(op) for op in self.heap.live()]
@@ -356,7 +370,7 @@ class SimBackend(Backend):
         self.last_unreachable = ()
 
     def set_model(self, version: str) -> None:
-        self.model = MODELS[version]
+        self.model = MODELS[resolve(version) or version]
         self.reset()
 
     # ------------------------------------------------------------ the journal, and questions answered with it

@@ -276,6 +276,8 @@ def collect(heap: Heap, g: int, trace: t.Trace | None = None, automatic: bool = 
         run_callbacks(heap, "start", g, 0, 0)
         _collect_main(heap, g, report, trace)
         run_callbacks(heap, "stop", g, report.collected, report.uncollectable)
+        if heap.model.done_line == "after" and heap.debug & DEBUG_STATS:
+            done_line(heap, report)
     finally:
         heap.collecting = False
     report.freed = heap.freed_log[freed_before:]
@@ -286,26 +288,36 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     emit = heap.emit
     stats = heap.debug & DEBUG_STATS
     if stats:
-        sizes = " ".join(str(heap.count_of(i)) for i in range(3))
+        sizes = " ".join(str(heap.count_of(h)) for h in heap.gen_heads())
         emit("debug", f"gc: collecting generation {g}...")
         emit("debug", f"gc: objects in each generation: {sizes}")
         emit("debug", f"gc: objects in permanent generation: {heap.count_of(PERMANENT)}")
     start = time.perf_counter()
 
-    if g < 2:
-        heap.count[g + 1] += 1
-    for i in range(g + 1):
-        heap.count[i] = 0
-    for i in range(g):  # merge the younger generations into g: g's contents, then gen 0, then gen 1
-        heap.list_merge(i, g)
-    young, old = g, g + 1 if g < 2 else 2
+    if heap.model.incremental:
+        region = incremental_region(heap, g, trace)
+        if region is None:
+            report.elapsed = time.perf_counter() - start
+            return  # a marking step, or no budget yet: nothing collected, nothing counted
+        young, old = region
+    else:
+        if g < 2:
+            heap.count[g + 1] += 1
+        for i in range(g + 1):
+            heap.count[i] = 0
+        for i in range(g):  # merge the younger generations into g: g's contents, then gen 0, then gen 1
+            heap.list_merge(i, g)
+        young, old = g, g + 1 if g < 2 else 2
     if trace is not None:
         trace.append(t.Start(generation=g, young=rows(heap, young)))
 
     reachable, found = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
     untracked = untrack(heap, young, TUPLE, reachable)
     k = accel.loops_for(heap)
-    if young != old:
+    heap.heap_size -= len(untracked) if heap.model.count_tracked else 0
+    if heap.model.incremental:
+        pass  # no long-lived bookkeeping: the old generation is scanned in increments instead
+    elif young != old:
         if g == 1:
             heap.long_lived_pending += reachable - len(untracked)
     else:
@@ -363,18 +375,153 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         for op in finalizers:
             emit("debug", debug_line("uncollectable", heap, op))
     report.elapsed = time.perf_counter() - start
-    if stats:
-        emit("debug", f"gc: done, {report.unreachable} unreachable, {report.uncollectable} uncollectable, "
-                      f"{report.elapsed:.4f}s elapsed")
+    if stats and heap.model.done_line == "inside":
+        done_line(heap, report)
     handle_legacy_finalizers(heap, finalizers, old)
     if trace is not None:
         trace.append(t.Result(collected=report.collected, final=final, weakrefs=report.collected - final,
                               uncollectable=finalizers, to=old, garbage=list(heap.garbage)))
     if g == 2:
         heap.clear_free_lists()  # only full collections empty the free lists
+    if heap.model.incremental:
+        incremental_done(heap, g)
     heap.stats[3 * g] += 1
     heap.stats[3 * g + 1] += report.collected
     heap.stats[3 * g + 2] += report.uncollectable
+
+
+def done_line(heap: Heap, report: Report) -> None:
+    heap.emit("debug", f"gc: done, {report.unreachable} unreachable, {report.uncollectable} uncollectable, "
+                       f"{report.elapsed:.4f}s elapsed")
+
+
+# ---------------------------------------------------------------- the incremental collector (3.14.0-3.14.4)
+#
+# Lists 1 and 2 are old[0] and old[1]; heap.visited_space says which of them holds the objects
+# already visited in the current scavenge (the other is "pending"). Young objects are collected
+# with the increment: gc_collect_young, gc_collect_increment and gc_collect_full of Python/gc.c.
+
+SCAN_RATE_DIVISOR = 10
+
+
+def visited_head(heap: Heap) -> int:
+    return 1 + heap.visited_space
+
+
+def pending_head(heap: Heap) -> int:
+    return 2 - heap.visited_space
+
+
+def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
+    """Prepare the region collect(g) collects: (its list, where survivors go), or None when this
+    call collects nothing (collect(1) marking from the roots, or without budget)."""
+    young, visited, pending = 0, visited_head(heap), pending_head(heap)
+    if g == 0:
+        untrack(heap, young, TUPLE, heap.count_of(young))
+        return young, visited
+    if g == 2:
+        untrack(heap, young, TUPLE, heap.count_of(young))
+        heap.list_merge(young, pending)
+        heap.list_merge(pending, visited)
+        for op in heap.objects(visited):
+            heap.put(heap.GEN, op, visited)
+        heap.count[0] = 0
+        return visited, visited
+    heap.work_to_do += assess_work_to_do(heap)
+    if heap.work_to_do < 0:
+        return None
+    untrack(heap, young, TUPLE, heap.count_of(young))
+    if heap.marking:
+        marked = mark_from_roots(heap)
+        heap.work_to_do -= 2 * marked  # mark_at_start and its caller both subtract it
+        heap.marking = False
+        if trace is not None:
+            trace.append(t.Mark(marked=marked, work_to_do=heap.work_to_do))
+        return None
+    heap.work_to_do -= mark_from_roots(heap)  # mark_stacks: the module frame's namespace
+    size = heap.count_of(young)
+    taken = []
+    while size < heap.work_to_do and heap.nxt[pending] != pending:
+        op = heap.nxt[pending]
+        heap.list_move(op, young, young)
+        taken.append(op)
+        size += 1 + _expand(heap, op, young, pending)
+    heap.increment_size = size
+    if trace is not None:
+        trace.append(t.Increment(young=rows(heap, young), taken=taken, work_to_do=heap.work_to_do))
+    return young, visited
+
+
+def _expand(heap: Heap, first: int, into: int, pending: int) -> int:
+    """expand_region_transitively_reachable: append to INTO every pending object reachable from
+    FIRST on (INTO's tail from FIRST), in traversal order; how many were added."""
+    added = 0
+    op = first
+    while op != into:
+        for target in heap.traverse(op):
+            if type(target) is int and heap.gen[target] == pending:
+                heap.list_move(target, into, into)
+                added += 1
+        op = heap.nxt[op]
+    return added
+
+
+def mark_from_roots(heap: Heap) -> int:
+    """mark_global_roots / mark_stacks: when the interpreter's namespace is not visited yet, it
+    and everything not visited it reaches (the bound names' objects) move to the visited space."""
+    if heap.interpreter_space != "pending":
+        return 0  # frozen (gc.freeze()), or visited already in this scavenge
+    heap.interpreter_space = "visited"
+    visited, pending = visited_head(heap), pending_head(heap)
+    marked = heap.model.startup_heap
+    queue = [op for op in heap.roots.values()]
+    while queue:
+        op = queue.pop(0)
+        if type(op) is not int or heap.gen[op] not in (0, pending):
+            continue
+        heap.list_move(op, visited, visited)
+        marked += 1
+        queue.extend(heap.traverse(op))
+    return marked
+
+
+def assess_work_to_do(heap: Heap) -> int:
+    scale = max(heap.threshold[1], 2)
+    new = heap.count[0]
+    fraction = min(heap.heap_size // SCAN_RATE_DIVISOR // scale, new * 3 // 2)
+    heap.count[0] = 0
+    return new + fraction
+
+
+def incremental_done(heap: Heap, g: int) -> None:
+    """The bookkeeping after collect(g) collected its region."""
+    scale = max(heap.threshold[1], 2)
+    if g == 0:
+        heap.count[0] = 0
+        heap.count[visited_head(heap)] += 1
+    elif g == 1:
+        heap.work_to_do += heap.heap_size // SCAN_RATE_DIVISOR // scale - heap.increment_size
+        if heap.nxt[pending_head(heap)] == pending_head(heap):
+            completed_scavenge(heap)
+    else:
+        heap.count[0] = heap.count[1] = heap.count[2] = 0
+        completed_scavenge(heap)
+
+
+def completed_scavenge(heap: Heap) -> None:
+    """A scavenge is over: the visited objects are pending again (the spaces swap, or with a
+    permanent generation the visited list joins the pending one); the next increment marks."""
+    visited, pending = visited_head(heap), pending_head(heap)
+    if heap.nxt[PERMANENT] == PERMANENT and heap.interpreter_space != "permanent":
+        heap.visited_space ^= 1
+    else:
+        heap.list_merge(visited, pending)
+        for op in heap.objects(pending):
+            heap.put(heap.GEN, op, pending)
+    if heap.interpreter_space == "visited":
+        heap.interpreter_space = "pending"
+    heap.work_to_do = 0
+    heap.marking = True
 
 
 def handle_resurrected_objects(heap: Heap, old: int, trace, again: bool) -> array:
@@ -440,7 +587,7 @@ def run_scheduled(heap: Heap) -> Report | None:
 
 
 def collect_generations(heap: Heap) -> Report | None:
-    g = select_generation(heap)
+    g = 1 if heap.model.incremental else select_generation(heap)
     if g is None:
         return None
     return collect(heap, g, automatic=True)

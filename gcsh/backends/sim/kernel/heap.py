@@ -19,7 +19,7 @@ from ....errors import UserError
 from ....values import Atom
 from . import loops
 from .layout import (DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, GC_KINDS, HEADS, HIDDEN, INSTANCE_KINDS,
-                     KEYED, LEGACY, LIST, RESURRECTS, SET, TUPLE, UNHASHABLE, WEAKREF, WEAKREFD, handle,
+                     KEYED, LEGACY, LIST, RESURRECTS, SET, TUPLE, UNHASHABLE, UNTRACKED, WEAKREF, WEAKREFD, handle,
                      kind_code)
 from .store import SLOT_NAMES, Store
 
@@ -95,10 +95,31 @@ class Heap(Store):
         return op
 
     def count_alloc(self) -> None:
-        """count0 +1 per GC allocation; 3.10/3.11 may collect right here (_PyObject_GC_Alloc)."""
+        """count0 +1 per GC allocation; 3.10/3.11 may collect right here (_PyObject_GC_Alloc).
+        3.14.1-3.14.4 count when an object is tracked instead (`track`)."""
+        if self.model.count_tracked:
+            return
         self.count[0] += 1
+        self.heap_size += 1
         if self.on_alloc is not None:
             self.on_alloc()
+
+    def track(self, op: int, g: int = 0) -> None:
+        if self.model.count_tracked and self.gen[op] == UNTRACKED:
+            super().track(op, g)
+            self.count[0] += 1
+            self.heap_size += 1
+            if self.on_alloc is not None:
+                self.on_alloc()
+            return
+        super().track(op, g)
+
+    def untrack(self, op: int) -> None:
+        if self.model.count_tracked and loops.is_tracked(self.gen[op]):
+            if self.count[0] > 0:
+                self.count[0] -= 1
+            self.heap_size -= 1
+        super().untrack(op)
 
     # ------------------------------------------------------------ free lists
 
@@ -126,6 +147,8 @@ class Heap(Store):
         named by its free list ("tuple3", "dict"…): reused, or counted like any GC allocation (which
         may start an automatic collection, unless COLLECT is false)."""
         i = SLOTS[slot]
+        if self.model.count_tracked:
+            return  # 3.14.1+: a transient tracked object is counted and uncounted at once
         if self.free[i]:
             self.free[i] -= 1
         elif collect:
@@ -134,6 +157,8 @@ class Heap(Store):
             self.count[0] += 1
 
     def free_transient(self, slot: str) -> None:
+        if self.model.count_tracked:
+            return
         i = SLOTS[slot]
         if self.free[i] < self.caps[i]:
             self.free[i] += 1

@@ -71,9 +71,21 @@ class Store:
         self.long_lived_pending = 0
         self.gc_scheduled = False
         self.callbacks_on = False
+        # --- the incremental collector's state (3.14.0-3.14.4): which old list holds the objects
+        # already visited in this scavenge (lists 1 and 2 are old[0] and old[1]), its budget and
+        # phase, the heap size that paces it, and where the interpreter's own objects are (the
+        # namespace that holds the roots among them): "pending", "visited" or "permanent"
+        self.visited_space = 1
+        self.work_to_do = 0
+        self.marking = True  # phase MARK: the next increment marks from the roots instead of collecting
+        self.heap_size = model.startup_heap
+        self.interpreter_space = "pending"
+        self.increment_size = 0  # the increment being collected (scratch, within one collection)
         sizes = model.tuple_free_list_sizes
         self.free = array("q", bytes(8 * (1 + sizes)))  # dead objects kept on each free list
         self.caps = array("q", [model.list_free_list, model.dict_free_list] + [model.tuple_free_list] * (sizes - 1))
+        if model.count_tracked:  # count0 follows tracking: a free list changes nothing it shows
+            self.caps = array("q", bytes(8 * len(self.caps)))
         self.nlive = 0  # live objects
         self.journal = Journal(self)
 
@@ -82,11 +94,13 @@ class Store:
     def scalars(self) -> tuple:
         return (tuple(self.count), tuple(self.threshold), self.enabled, self.debug, tuple(self.stats),
                 self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on,
-                tuple(self.free), self.nlive)
+                tuple(self.free), self.nlive, self.visited_space, self.work_to_do, self.marking, self.heap_size,
+                self.interpreter_space)
 
     def restore_scalars(self, s: tuple) -> None:
         (count, threshold, self.enabled, self.debug, stats, self.long_lived_total, self.long_lived_pending,
-         self.gc_scheduled, self.callbacks_on, free, self.nlive) = s
+         self.gc_scheduled, self.callbacks_on, free, self.nlive, self.visited_space, self.work_to_do, self.marking,
+         self.heap_size, self.interpreter_space) = s
         self.count[:] = array("q", count)
         self.threshold[:] = threshold
         self.stats[:] = stats
@@ -408,6 +422,23 @@ class Store:
         while op != g:
             yield op
             op = nxt[op]
+
+    def gen_heads(self) -> tuple[int, int, int]:
+        """GEN_HEAD(0..2): the generations, or (3.14.0-3.14.4) young, old[visited], old[pending]."""
+        if self.model.incremental:
+            return 0, 1 + self.visited_space, 2 - self.visited_space
+        return 0, 1, 2
+
+    def object_lists(self, g: int) -> tuple[int, ...]:
+        """The lists gc.get_objects(g) reads, in order (the incremental collector has no generation
+        1: its old generation is old[0] then old[1])."""
+        if self.model.incremental:
+            return ((0,), (), (1, 2))[g]
+        return (g,)
+
+    def get_count(self) -> list[int]:
+        """gc.get_count(): (young, old[visited], old[pending]) in the incremental collector."""
+        return [self.count[h] for h in self.gen_heads()]
 
     def count_of(self, g: int) -> int:
         return loops.list_size(self.nxt, g)

@@ -54,6 +54,8 @@ UpdateRefs = _event("UpdateRefs", "update_refs", {"again": "bool", "gc_refs": "r
 SubtractRefs = _event("SubtractRefs", "subtract_refs", {"again": "bool", "gc_refs": "refs"})
 MoveUnreachable = _event("MoveUnreachable", "move_unreachable",
                          {"again": "bool", "reachable": "rows", "unreachable": "rows", "moves": "moves"})
+Mark = _event("Mark", "mark_at_start", {"marked": "int", "work_to_do": "int"})
+Increment = _event("Increment", "increment", {"young": "rows", "taken": "rows", "work_to_do": "int"})
 Untrack = _event("Untrack", "untrack", {"untracked": "rows", "survivors": "rows", "to": "int"})
 LegacyFinalizers = _event("LegacyFinalizers", "move_legacy_finalizers",
                           {"uncollectable": "rows", "unreachable": "rows"})
