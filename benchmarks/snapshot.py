@@ -2,10 +2,11 @@
 
     python benchmarks/snapshot.py [--objects 1000000] [--times 3]
 
-The live heap is N lists chained one to the next (made with `py`); each `snapshot` copies
+The live heap is N lists chained one to the next (made with `py`), or with `--shape random`
+N one-item lists each pointing at a random other one; each `snapshot` copies
 every tracked object of the interpreter but gcsh's own into the simulator. Printed: the
 wall time of each snapshot, the objects it copied (the same every time: a copy never sees
-the previous copy), and, as the yardstick, what merely reading that heap costs in this
+the previous copy; later ones also hold numpy's objects, imported for large heaps), and, as the yardstick, what merely reading that heap costs in this
 process (gc.get_objects, gc.get_referents and sys.getrefcount of every object).
 """
 
@@ -38,12 +39,17 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--objects", type=int, default=1_000_000)
     p.add_argument("--times", type=int, default=3)
+    p.add_argument("--shape", choices=("chain", "random"), default="chain")
     args = p.parse_args(argv)
     out = io.StringIO()
     s = Session(out, io.StringIO(), json_mode=True, backend="live")
     try:
         assert s.run_text(f"py xs = [[] for _ in range({args.objects})]")
-        assert s.run_text("py for a, b in zip(xs, xs[1:]): a.append(b)")
+        if args.shape == "chain":
+            assert s.run_text("py for a, b in zip(xs, xs[1:]): a.append(b)")
+        else:
+            assert s.run_text("py import random; random.seed(1)")
+            assert s.run_text("py for a in xs: a.append(xs[random.randrange(len(xs))])")
         read = reading_cost()
         print(f"reading the heap: {read:.2f} s")
         for i in range(args.times):

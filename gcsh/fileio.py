@@ -6,7 +6,8 @@ target's own directory, is flushed to disk, and then replaces the target with
 `os.replace`, which is atomic on POSIX and Windows: whatever goes wrong (a
 full disk, Ctrl-C, a bug) the temporary file is removed and the target is left
 as it was. A path that names a directory, or lies in a directory that does not
-exist, is refused before anything is written.
+exist, is refused before anything is written. A path that is a symbolic link is
+followed, as editors do: the file it points to is replaced, the link stays.
 """
 
 from __future__ import annotations
@@ -66,10 +67,21 @@ def read_bytes(path: str, limit: int = MAX_READ, what: str = "a file gcsh reads"
     return b"".join(chunks)
 
 
+def _followed(path: str) -> str:
+    """The file PATH names: PATH itself, or where its symbolic links lead (even to a file
+    not yet there); a loop of links is refused."""
+    if not os.path.islink(path):
+        return path
+    real = os.path.realpath(path)
+    if os.path.islink(real):
+        raise UserError(f"{path}: too many levels of symbolic links")
+    return real
+
+
 def check_target(path: str) -> str:
     """The directory PATH will be written in; a UserError if PATH cannot be a file there.
     Call it before the work that produces the data, so that a mistyped path fails at once."""
-    target = usable_name(os.fspath(path))
+    target = _followed(usable_name(os.fspath(path)))
     directory = os.path.dirname(os.path.abspath(target))
     if target.endswith(("/", os.sep)) or os.path.isdir(target):
         raise UserError(f"{path}: is a directory")
@@ -79,8 +91,8 @@ def check_target(path: str) -> str:
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    target = os.fspath(path)
     directory = check_target(path)
+    target = _followed(os.fspath(path))
     mode = _mode_for(target)
     import tempfile  # on the first write, not at start-up
     try:

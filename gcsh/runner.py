@@ -98,7 +98,7 @@ class Session:
                     from .backends.live import LiveBackend
                 except ImportError:
                     raise UserError("the live backend is not available in this build") from None
-                self.backends[name] = LiveBackend(self.emit)
+                self.backends[name] = LiveBackend(self.emit, warm_up=_load_the_commands)
             else:
                 raise UserError(f"unknown backend {name!r}")
         if self.backend is not self.backends[name] and hasattr(self.backend, "suspend"):
@@ -268,16 +268,17 @@ class Session:
             self.error(source, statement.line, "interrupted" + done, None, statement.texts[0])
             return False
         except MemoryError:
-            if printing:
-                self.error(source, statement.line, f"out of memory printing what {inv.command.name} found")
-                return False
-            return self._out_of_memory(source, statement, started, undo, inv)
+            pass  # reported below, once the traceback has let go of all the command held
         finally:
             self._events = None
             if self._progress:
                 self._clear_progress()
             for observe in self.observers:
                 observe(self)
+        if printing:
+            self.error(source, statement.line, f"out of memory printing what {inv.command.name} found")
+            return False
+        return self._out_of_memory(source, statement, started, undo, inv)
 
     def _out_of_memory(self, source: str, statement: Statement, started: bool, undo, inv) -> bool:
         """A MemoryError in a command: undone like a failing command (the guard did it), one line."""
@@ -358,3 +359,13 @@ def decode_line(raw: bytes):
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         return UserError(f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at column {e.start + 1})")
+
+
+def _load_the_commands() -> None:
+    """Every command module and the renderers they use, loaded before the live backend's clean
+    start rather than during the user's first commands."""
+    import importlib
+    from .commands import registry
+    registry.load_all()
+    for module in ("table", "explain", "graph_text"):
+        importlib.import_module(f"{__package__}.render.{module}")

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import sys
+from pathlib import Path
+
+import gcsh.backends.sim as sim_package
 
 from gcsh.backends.sim import invariants, persist
 from gcsh.runner import Session
@@ -64,3 +68,35 @@ alloc r; alloc r2 dict r; link r r2; del r
 alloc m; link m m; del m
 threshold 900 12 11; flags DEBUG_UNCOLLECTABLE; callbacks on
 """
+
+
+SIM_DIR = str(Path(sim_package.__file__).parent)
+
+
+class FailAt:
+    """A trace function that raises EXCEPTION (KeyboardInterrupt: Ctrl-C; MemoryError: an
+    allocation that failed) at the k-th line the simulator runs for a command, counting from
+    `begin_command` (the checkpoint is taken before; k = None: only count)."""
+
+    def __init__(self, k: int | None, exception: type = KeyboardInterrupt):
+        self.k, self.lines, self.armed, self.exception = k, 0, False, exception
+
+    def __call__(self, frame, event, arg):
+        if not frame.f_code.co_filename.startswith(SIM_DIR):
+            return None
+        self.armed = self.armed or frame.f_code.co_name == "begin_command"
+        return self.line if self.armed else None
+
+    def line(self, frame, event, arg):
+        if event == "line":
+            self.lines += 1
+            if self.lines == self.k:
+                raise self.exception
+        return self.line
+
+    def run(self, s, text):
+        sys.settrace(self)
+        try:
+            return run(s, text)
+        finally:
+            sys.settrace(None)

@@ -38,6 +38,8 @@ FAILING = [
     "unfreeze x", "freezecount x", "reset x", "view nope", "view --port 70000", "view --port x",
     "undo 0", "undo x", "redo", "redo -1",
     "clear now", "history x",
+    "find nosuchtype", "find list --limit -1", "pending now", "retained nobody", "dominators nobody",
+    "retained l --limit x", "retained l --limit -1", "dominators --limit -2",
 ]
 
 

@@ -105,3 +105,16 @@ def test_bulk_commands_are_sim_only_and_need_no_numpy():
             "s.run_text('ring r 2000; del r; collect'); print('numpy' in sys.modules, 'scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+@pytest.mark.parametrize("fanout", ["2147483648", "99999999999", "18446744073709551616"])
+def test_a_tree_of_depth_zero_takes_any_fanout(fanout):
+    """Depth 0 is the root alone, whatever the fanout (it once overflowed a C int building nothing)."""
+    s = run(f"tree e 0 {fanout}; count")
+    assert s.stderr.getvalue() == "" and s.stdout.getvalue().splitlines()[-1] == "(1, 0, 0)"
+
+
+def test_a_tree_too_large_says_so_without_a_wrong_size():
+    s = run("tree t 2147483647 2")
+    assert s.stderr.getvalue() == ("<command line>:1: error: a tree of depth 2,147,483,647 and fanout 2 is more than "
+                                   "the 5,000,000 objects a bulk command builds\n")

@@ -63,11 +63,6 @@ def worker(request):
     w.close()
 
 
-# Wide programs (many attribute names on one instance, tuples of up to 25 items): what the
-# simulator is known to get wrong there, per model. The fix turns the xfail into a failure.
-WIDE_GAPS = {model: "3.11+ give an instance a real __dict__ once its class's shared keys are full (29 names), "
-                    "and keep 20-item tuples on a free list; the simulator does neither"
-             for model in ("3.11", "3.12", "3.13")}
 WIDE_EXAMPLES = max(1, EXAMPLES // 5)
 
 
@@ -90,11 +85,8 @@ def test_simulator_matches_cpython(worker):
     differential(worker, EXAMPLES)
 
 
-def test_simulator_matches_cpython_on_wide_programs(worker, request):
-    gap = WIDE_GAPS.get(worker.model)
-    if gap:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=gap))
-    differential(worker, WIDE_EXAMPLES, wide=True, shrink=not gap)  # a known failure need not be shrunk
+def test_simulator_matches_cpython_on_wide_programs(worker):
+    differential(worker, WIDE_EXAMPLES, wide=True)
 
 
 @pytest.mark.cpython
@@ -139,3 +131,53 @@ def test_the_worker_observes_true_refcounts_and_tracking_on_every_interpreter(in
     assert made["bound"] == {"a": (3, True, False), "b": (1, True, False)}
     assert dropped["bound"] == {"a": (1, True, False)}
     assert made["gens"][0][-2:] == ["a", "b"]
+
+
+def drawn_programs(model, examples, wide):
+    """The programs the differential tests draw for MODEL (the same ones: derandomized), made in
+    the simulator only."""
+    programs = []
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+              phases=[Phase.explicit, Phase.reuse, Phase.generate],
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.filter_too_much])
+    @given(data=st.data())
+    def draw(data):
+        programs.append(Generator(data, model, wide=wide).build())
+
+    draw()
+    return programs
+
+
+def retupled_lengths(program) -> set[int]:
+    """Lengths of the tuples made, dropped and made again in a row (their free list at work)."""
+    lines = [line.split() for line in program.lines if line not in ("disable", "enable")]
+    out = set()
+    for first, drop, again in zip(lines, lines[1:], lines[2:]):
+        if first[:1] == again[:1] == ["alloc"] and first[2:3] == again[2:3] == ["tuple"] \
+                and drop == ["del", first[1]] and len(first) == len(again):
+            out.add(len(first) - 3)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["3.10", "3.11", "3.12", "3.13"])
+def test_the_random_programs_reach_what_they_must_check(model):
+    """What the differential tests compare is only as good as what their programs do: automatic
+    collections at small thresholds, weakref callbacks, finalizers, freeze and DEBUG_SAVEALL in the
+    ordinary programs; in the wide ones, every tuple length up to past the free lists' limit made
+    again after a drop, and (3.11+) instances whose class's shared keys are full."""
+    ordinary = drawn_programs(model, WIDE_EXAMPLES, wide=False)
+    events = {e[0] for p in ordinary for obs in p.sim for e in obs["events"]}
+    assert {"C", "D", "G"} <= events
+    explicit = [sum(line.startswith("collect") for line in p.lines) for p in ordinary]
+    automatic = [sum(e["collections"] for e in p.stats) - n for p, n in zip(ordinary, explicit)]
+    assert sum(a > 0 for a in automatic) >= len(ordinary) // 10
+    assert any(obs["freeze"] for p in ordinary for obs in p.sim)
+    assert any(obs["garbage"] and "DEBUG_SAVEALL" in " ".join(p.lines) for p in ordinary for obs in p.sim)
+    wide = drawn_programs(model, WIDE_EXAMPLES, wide=True)
+    lengths = set().union(*map(retupled_lengths, wide))
+    assert set(range(1, MODELS[model].tuple_kept_up_to + 2)) <= lengths, sorted(lengths)
+    dicts = sum(any("__dict__" in stmt for stmts in p.python for stmt in stmts) for p in wide)
+    assert dicts >= (len(wide) // 10 if MODELS[model].instance_dict else 5), dicts

@@ -86,3 +86,33 @@ def test_a_name_too_long_for_the_file_system_is_one_error(tmp_path, monkeypatch,
     ok, err = run(s, text.format(name="n" * 300))
     assert not ok and len(err) == 1 and ": error: " in err[0], err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize("exists", [True, False], ids=["to a file", "dangling"])
+def test_a_symbolic_link_is_followed_and_its_file_replaced(tmp_path, s, writer, exists):
+    """As editors do: the file the link points to gets the new contents; the link stays a link."""
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / ("target" + SUFFIX[writer])
+    if exists:
+        real.write_text("the old contents")
+    link = tmp_path / ("link" + SUFFIX[writer])
+    link.symlink_to(real)
+    ok, err = run(s, command(writer, link))
+    assert ok, err
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.is_file() and real.read_text() != "the old contents" and real.stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link" + SUFFIX[writer], "real"]
+    assert [p.name for p in (tmp_path / "real").iterdir()] == [real.name]  # no leftovers
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_loop_of_symbolic_links_is_one_error(tmp_path, s, writer):
+    a, b = tmp_path / ("a" + SUFFIX[writer]), tmp_path / ("b" + SUFFIX[writer])
+    a.symlink_to(b)
+    b.symlink_to(a)
+    ok, err = run(s, command(writer, a))
+    assert not ok and len(err) == 1 and "too many levels of symbolic links" in err[0], err
+    assert a.is_symlink() and b.is_symlink() and len(list(tmp_path.iterdir())) == 2

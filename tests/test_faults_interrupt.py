@@ -10,45 +10,13 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-import gcsh.backends.sim as sim_package
 from gcsh.backends.sim import invariants
 from gcsh.backends.sim.kernel import collector
 from heapcheck import RICH, run, session, snapshot
-
-SIM_DIR = str(Path(sim_package.__file__).parent)
-
-
-class InterruptAt:
-    """A trace function that raises KeyboardInterrupt at the k-th line the simulator runs for a
-    command, counting from `begin_command` (the checkpoint is taken before; k = None: only count)."""
-
-    def __init__(self, k: int | None):
-        self.k, self.lines, self.armed = k, 0, False
-
-    def __call__(self, frame, event, arg):
-        if not frame.f_code.co_filename.startswith(SIM_DIR):
-            return None
-        self.armed = self.armed or frame.f_code.co_name == "begin_command"
-        return self.line if self.armed else None
-
-    def line(self, frame, event, arg):
-        if event == "line":
-            self.lines += 1
-            if self.lines == self.k:
-                raise KeyboardInterrupt
-        return self.line
-
-    def run(self, s, text):
-        sys.settrace(self)
-        try:
-            return run(s, text)
-        finally:
-            sys.settrace(None)
-
+from heapcheck import FailAt as InterruptAt
 
 SCENARIOS = {
     "collect": (RICH, "collect"),
@@ -305,7 +273,8 @@ READS = {"count": "count", "stats": "stats", "objects": "objects 2", "referrers"
          "referents": "referents d", "tracked": "tracked l", "finalized": "finalized b", "heap": "heap",
          "freezecount": "freezecount", "isenabled": "isenabled", "help": "help collect", "save": "save s.json",
          "graph": "graph", "export": "export out.dot", "why": "why t", "cycles": "cycles",
-         "whatif": "whatif del l d"}
+         "whatif": "whatif del l d", "find": "find list", "pending": "pending", "retained": "retained l",
+         "dominators": "dominators"}
 
 
 @pytest.mark.parametrize("model", ["3.10", "3.13"])

@@ -127,3 +127,21 @@ def test_a_live_snapshot_copies_into_a_sound_simulated_heap(gcsh, unchanged_gc):
         assert invariants.problems(s.sim.heap) == []
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("text", ["alloc __builtins__", "alloc a; weakref __name__ a", "alloc __x__ dict"])
+def test_the_namespace_dunder_names_are_reserved(gcsh, unchanged_gc, text):
+    """`alloc __builtins__` would break every later `py` (and `del` could not undo it)."""
+    r = gcsh("--backend", "live", "--keep-going", "-c", text + "; py print(len(dir(__builtins__)) > 10)")
+    assert r.status == 1 and "is reserved: dunder names of the namespace belong to Python" in r.err, r.err
+    assert r.out.splitlines()[-1] == "True" and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize("text", ["flags 2147483648", "set_debug 2147483648", "flags +18446744073709551616",
+                                  "threshold 1180591620717411303424", "objects 9223372036854775808"])
+def test_a_number_gc_refuses_is_one_line_in_process(unchanged_gc, text, capsys):
+    """Called in-process, main() returns 1 with CPython's words, never raises OverflowError."""
+    from gcsh.cli import main
+    assert main(["--backend", "live", "-c", text]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("<command line>:1: error: ") and len(err.splitlines()) == 1, err

@@ -132,6 +132,65 @@ def test_inline_attributes_are_visited_in_the_order_of_the_class_shared_keys(ses
     assert [heap.name_of(op) for op in heap.traverse(heap.roots["b"])] == ["q", "p"]
 
 
+def names(n, start=0, target="o", value="o"):
+    return "; ".join(f"link {target} {value} k{k}" for k in range(start, start + n))
+
+
+@pytest.mark.parametrize("instances, fit", [(1, 29), (2, 28), (29, 1), (40, 1)])
+def test_each_instance_of_a_class_takes_room_in_its_shared_keys(session, instances, fit):
+    others = "; ".join(f"alloc x{i} object" for i in range(instances - 1))
+    s = run(session, "3.11", f"disable; collect; {others + ';' if others else ''} alloc o object; {names(fit)}")
+    assert s.sim.heap.roots["o"] not in s.sim.heap.instance_dict
+    s.run_text(f"link o o k{fit}")
+    heap = s.sim.heap
+    d = heap.instance_dict[heap.roots["o"]]
+    assert heap.name_of(d) == "o.__dict__" and heap.tracked(d) and counts(s)[0] == instances + 1
+
+
+def test_names_one_instance_gave_the_class_count_for_the_next(session):
+    s = run(session, "3.12", f"alloc a object; {names(20, target='a', value='1')}; alloc b object; "
+                             f"{names(28, target='b', value='1')}")
+    heap = s.sim.heap
+    assert heap.roots["a"] not in heap.instance_dict and heap.roots["b"] not in heap.instance_dict
+    s.run_text("link b 1 k28")  # 28 names shared, 30 - 2 instances: no room for a 29th
+    assert heap.roots["b"] in heap.instance_dict
+    s.run_text("link a 1 k27")  # a name the class has: a stays inline
+    assert heap.roots["a"] not in heap.instance_dict
+
+
+def test_a_real_dict_takes_the_attributes_in_the_order_they_were_set(session):
+    setup = "; ".join(f"link a 1 k{k}" for k in range(29))  # the shared keys are full
+    s = run(session, "3.13", f"alloc a object; {setup}; alloc b object; alloc p list; alloc q list; "
+                             "link b p k1; link b q k0; unlink b p; link b p k1; link b 1 z")
+    heap = s.sim.heap
+    d = heap.instance_dict[heap.roots["b"]]
+    assert heap.keys_of(d) == ["k0", "k1", "z"] and [heap.name_of(x) for x in heap.items(d)[:2]] == ["q", "p"]
+    assert heap.items(heap.roots["b"]) == [d] and heap.refcnt[d] == 1
+
+
+def test_a_real_dict_is_undone_with_the_link_that_made_it(session):
+    s = run(session, "3.11", f"alloc o object; {names(30)}")
+    heap = s.sim.heap
+    assert heap.roots["o"] in heap.instance_dict
+    s.run_text("undo")
+    assert heap.roots["o"] not in heap.instance_dict and heap.shared_keys_room("object") == 0
+    assert heap.keys_of(heap.roots["o"]) == [f"k{k}" for k in range(29)]
+    s.run_text("undo 29")
+    assert heap.shared_keys_room("object") == 29 and heap.attr_order == {}
+
+
+@pytest.mark.parametrize("model, after", [("3.10", [1, 0, 1]), ("3.11", [1, 1, 2]), ("3.12", [1, 1, 2]),
+                                          ("3.13", [1, 1, 1])])
+def test_20_item_tuples_are_kept_and_reused_as_each_version_does(session, model, after):
+    items = " ".join(["1"] * 20)
+    s = run(session, model, f"disable; collect; alloc t tuple {items}")
+    seen = [counts(s)[0]]
+    s.run_text("del t")
+    seen.append(counts(s)[0])
+    s.run_text(f"alloc u tuple {items}")
+    assert seen + [counts(s)[0]] == after
+
+
 # ---------------------------------------------------------------- automatic collections
 
 

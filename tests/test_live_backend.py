@@ -229,7 +229,9 @@ def test_view_has_stable_ids_labels_and_summaries(session):
         names = {node.name: node for node in view.nodes.values()}
         assert names["b"].summary == "[1]=1 [2]='s'"
         labels = {(view.nodes[e.src].name, view.nodes[e.dst].name, e.label) for e in view.edges}
-        assert {("b", "a", "[0]"), ("o", "b", ".b"), ("a", "o", "[0]"), ("<dict of 1 item>", "a", "['k']")} <= labels
+        inner = s.backend.records.handles.of(s.backend.ns["x"][1])  # unnamed: drawn by its handle
+        assert {("b", "a", "[0]"), ("o", "b", ".b"), ("a", "o", "[0]"), (inner, "a", "['k']")} <= labels
+        assert inner.startswith("@") and names[inner].kind == "dict"
         assert set(view.roots) == {"a", "b", "o", "x"}
         assert all(not node_id.isdigit() and len(node_id) < 8 for node_id in view.nodes)
         assert any("types, modules, functions and code" in note for note in view.notes)

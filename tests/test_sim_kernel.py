@@ -180,7 +180,7 @@ def test_find_and_pending_answer_from_the_columns_and_a_trial():
     before = snapshot(s)
     found = s.sim.find("Object", 1)
     assert found["type"] == "Object" and found["count"] >= 2 and len(found["objects"]) == 1
-    assert set(found["objects"][0]) == {"name", "handle", "type", "size"}
+    assert set(found["objects"][0]) == {"name", "handle", "type", "size", "generation"}
     pending = s.sim.pending()
     names = {o["name"]: o for o in pending["objects"]}
     assert {"x", "y", "f"} <= names.keys() and names["f"]["finalizer"] and not names["x"]["legacy"]

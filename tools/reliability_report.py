@@ -358,6 +358,46 @@ def live_exits(scale: float) -> Tally:
     return t.done()
 
 
+def generated(scale: float) -> Tally:
+    t = Tally("generated hostile cases", "from the registry, in both backends (tests/test_faults_generated.py): "
+                                         "every numeric argument at C's integer bounds, every line-separator "
+                                         "character in -c text, files and stdin, Ctrl-C and MemoryError at "
+                                         "random lines of every long command, and long commands under a real "
+                                         "350 MB address-space limit; one error line or success, the heap "
+                                         "unchanged by a failure, the session going on")
+    import test_faults_generated as cases
+    rng = random.Random(17)
+
+    def attempt(key: str, check, *args) -> None:
+        t.add(key)
+        try:
+            check(*args)
+        except BaseException as e:  # noqa: BLE001  (a failed check or a crash: both are problems)
+            t.problem(f"{key} {args!r}: {type(e).__name__}: {e}")
+
+    with scratch_directory():
+        for backend in ("sim", "live"):
+            check = cases.check_bounds_sim if backend == "sim" else cases.check_bounds_live
+            for cmd in fuzzing.numeric_commands(backend):
+                for _ in range(n(40, scale)):
+                    attempt(f"commands with numbers at C's bounds ({backend})", check, rng.randrange(2 ** 32), cmd)
+        for separator in fuzzing.LINE_SEPARATORS:
+            for _ in range(n(30, scale)):
+                attempt("programs with line separators, 3 ways each", cases.check_separators,
+                        rng.randrange(2 ** 32), separator)
+        for name in cases.LONG:
+            for exception in (KeyboardInterrupt, MemoryError):
+                for _ in range(n(20, scale)):
+                    attempt(f"long commands failing inside ({exception.__name__})", cases.check_failure_inside,
+                            rng.choice(MODELS), name, rng.random() * 0.999, exception)
+    if sys.platform == "linux":
+        for text in cases.UNDER_THE_LIMIT:
+            with tempfile.TemporaryDirectory() as place:
+                attempt("long commands under a memory limit", cases.test_under_a_real_memory_limit, Path(place),
+                        text)
+    return t.done()
+
+
 # ---------------------------------------------------------------- the page
 
 FIXED = [
@@ -369,6 +409,11 @@ FIXED = [
     "`save` into a directory serialised the whole heap before refusing: the path is checked first",
     "SIGTERM landing as the run ended skipped restoring the backends: the cleanup can no longer be cut short",
     "an empty quoted word as a debug flag (`flags \"\"`) raised IndexError: now one line",
+    "live `flags 2147483648` (and `objects 2**63`) raised OverflowError: every number gc gets is checked first",
+    "Ctrl-C or out of memory inside a trial's own clean-up (`whatif`, `cycles`) left the trial's changes",
+    "out of memory in `graph` or `export` of a large heap ended the session: the error waits for the memory",
+    "under an address-space limit, the compiled loops' LLVM aborted the process: they stay unloaded then",
+    "`tree e 0 99999999999` (depth 0, a fanout past a C int) raised OverflowError: the root alone is built",
 ]
 
 
@@ -461,7 +506,8 @@ def main(argv=None) -> int:
     tallies = []
     for campaign in (lambda: programs(args.scale, True), lambda: programs(args.scale, False),
                      lambda: fuzz(args.scale), lambda: interrupts(args.scale), lambda: hostile_files(args.scale),
-                     lambda: write_faults(args.scale), lambda: signals(args.scale), lambda: live_exits(args.scale)):
+                     lambda: write_faults(args.scale), lambda: signals(args.scale), lambda: live_exits(args.scale),
+                     lambda: generated(args.scale)):
         tally = campaign()
         tallies.append(tally)
         print(f"{tally.name}: {tally.counts} ({tally.seconds:.0f} s)", flush=True)

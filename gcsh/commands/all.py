@@ -17,6 +17,7 @@ MODULES = {  # module of gcsh.commands -> every word its commands answer to (nam
                "finalized is_finalized heap",
     "graph": "graph export why cycles sccs whatif",
     "view": "view",
+    "leaks": "find pending retained dominators",
     "live": "py types growth snapshot",
     "session_io": "save load",
     "shell": "backend model source help clear history quit exit",

@@ -198,17 +198,19 @@ def cycles(ctx, all):
     if hasattr(backend, "cycle_fates"):  # the simulator: which collection frees each cycle
         fates = backend.cycle_fates(firsts)
     else:
-        garbage = {o["name"] for o in backend.pending()["objects"]} if found and hasattr(backend, "pending") else set()
-        fates = {name: (name in garbage, None) for name in firsts}
+        fates = {name: (False, None) for name in firsts}
     garbage = {name for name, (unreachable, _) in fates.items() if unreachable}
     freed_by = {name: g for name, (_, g) in fates.items()}
     listed, lines = [], []
+    automatic = _automatic(backend)
     shown = len(found) if all else LISTED_CYCLES
     for comp in found:
         entry = {"size": len(comp), "members": list(comp if all else comp[:JSON_MEMBERS]),
                  "reachable": comp[0] not in garbage, "freed_by": freed_by.get(comp[0])}
         if entry["reachable"]:
             status = "reachable"
+        elif entry["freed_by"] is not None and not automatic:
+            status = f"unreachable: stays until an explicit collect {entry['freed_by']} (automatic collection is off)"
         elif entry["freed_by"] is not None:
             status = f"unreachable: the next collection of generation {entry['freed_by']} frees it"
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from ..backends.graphs import strong_components
 from ..backends.view import HeapView
 from ..errors import UserError
 
@@ -108,48 +109,8 @@ def held_by_cycle(view: HeapView, target: str) -> list[str]:
 
 def cycles(view: HeapView) -> list[list[str]]:
     """Strongly connected components of strong references that form a cycle (two or
-    more objects, or one that references itself), largest first: iterative Tarjan."""
-    out = strong_out(view)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    found: list[list[str]] = []
-    counter = 0
-    for start in view.nodes:
-        if start in index:
-            continue
-        work = [(start, 0)]
-        while work:
-            nid, i = work.pop()
-            if i == 0:
-                index[nid] = low[nid] = counter
-                counter += 1
-                stack.append(nid)
-                on_stack.add(nid)
-            targets = out[nid]
-            while i < len(targets) and targets[i] in index:
-                t = targets[i]
-                if t in on_stack:
-                    low[nid] = min(low[nid], index[t])
-                i += 1
-            if i < len(targets):
-                work.append((nid, i + 1))
-                work.append((targets[i], 0))
-                continue
-            if low[nid] == index[nid]:
-                comp = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    comp.append(member)
-                    if member == nid:
-                        break
-                if len(comp) > 1 or nid in out[nid]:
-                    found.append(comp[::-1])
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[nid])
+    more objects, or one that references itself), largest first."""
+    found = strong_components(list(view.nodes), strong_out(view))
     found.sort(key=lambda c: (-len(c), _order(view, c[0])))
     return found
 
@@ -177,11 +138,14 @@ def reachable(view: HeapView) -> set[str]:
 
 def why_from_view(backend, name: str) -> dict:
     """`why NAME` for a backend without a `why` of its own (live): the chain from the view, and
-    the fate from `pending()` (what a full collection would free), when the backend has it."""
+    the fate from `is_pending()` (would a full collection free it?), when the backend has it."""
     view = backend.view(None)
     target = next((n for n in view.nodes.values() if n.name == name), None)
+    if target is None:  # the backend's own error for an unknown or freed name; a handle is followed
+        backend.view([name])  # from now on, so the whole heap's view has it
+        view = backend.view(None)
+        target = next((n for n in view.nodes.values() if n.name == name), None)
     if target is None:
-        backend.view([name])  # the backend's own error for an unknown or freed name
         raise UserError(f"unknown name {name!r}")
     chain = chain_to(view, target.id)
     if chain is not None:
@@ -189,7 +153,7 @@ def why_from_view(backend, name: str) -> dict:
         return {"name": name, "alive": True, "reachable": True, "chain": steps, "chain_length": len(steps)}
     info = {"name": name, "alive": True, "reachable": False, "generation": None,
             "verdict": "no collection frees it now (it is held from outside the collector's view)"}
-    if hasattr(backend, "pending") and name in {o["name"] for o in backend.pending()["objects"]}:
+    if hasattr(backend, "is_pending") and backend.is_pending(name):
         info.update(generation=2, verdict="the next collection of generation 2 frees it")
     path = held_by_cycle(view, target.id)
     cycle = next((c for c in cycles(view) if target.id in c or (path and path[0] in c)), [])

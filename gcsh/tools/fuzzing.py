@@ -175,3 +175,37 @@ def prepare_directory(path: str) -> None:
         data = text if isinstance(text, bytes) else text.encode("utf-8")
         with open(os.path.join(path, name), "wb") as f:
             f.write(data)
+
+
+# ---------------------------------------------------------------- the edges of C's integers
+
+# Every number at and past the bounds of the C types gc's functions parse (int, long, Py_ssize_t)
+C_BOUNDS = tuple(str(n) for n in (-(2 ** 31) - 1, -(2 ** 31), 2 ** 31 - 1, 2 ** 31, 2 ** 63 - 1, 2 ** 63, 2 ** 64,
+                                  -(2 ** 63) - 1, 10 ** 400)) + ("+18446744073709551616", "-" + "9" * 400)
+NUMERIC_KINDS = frozenset({"int", "generation", "flag"})
+# Characters that some line splitters (str.splitlines) end a line at, and gcsh does not
+LINE_SEPARATORS = ("\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\r", "\0")
+
+
+def numeric_commands(backend: str) -> list[Command]:
+    """The commands of BACKEND with a numeric argument or option."""
+    return [c for c in all_commands() if backend in c.backends and c.name not in LEAVE_OUT
+            and any(p.type is not None and p.type.kind in NUMERIC_KINDS for p in (*c.args, *c.options))]
+
+
+def at_bounds(rng: random.Random, cmd: Command) -> str:
+    """CMD with its numeric arguments at C's bounds and the rest plausible; each optional one
+    given or not."""
+    def value(arg_type) -> str:
+        if arg_type.kind in NUMERIC_KINDS:
+            return rng.choice(C_BOUNDS)
+        return rng.choice(values_for(arg_type.kind, arg_type.choices))
+
+    words = [cmd.name]
+    for arg in cmd.args:
+        if not arg.optional or arg.type.kind in NUMERIC_KINDS or rng.random() < 0.5:
+            words.append(value(arg.type))
+    for opt in cmd.options:
+        if opt.type is not None and opt.type.kind in NUMERIC_KINDS and rng.random() < 0.7:
+            words += [opt.name, value(opt.type)]
+    return " ".join(words)

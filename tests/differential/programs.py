@@ -11,7 +11,8 @@ What the drawing avoids, and why:
   so a 3.12+ collection scheduled by it runs before any attribute store;
 - attribute names come from a small pool, so a class's shared keys never fill, and tuples
   are short, far from the free lists' limits (a `wide` generator lifts both: 40 names, with
-  commands that give one instance many of them, and tuples of up to 25 items);
+  commands that give one instance many of them, and tuples of up to 25 items, made, dropped
+  and made again);
 - only bound names are used: in Python an unbound object has no name;
 - no weakref or threshold command where a 3.10/3.11 collection could start inside
   the Python call (its argument tuple would be alive in it), and a command that
@@ -39,7 +40,7 @@ class Generator:
         self.data = data
         self.attrs = WIDE_ATTRS if wide else ATTRS
         self.longest_tuple = WIDE_TUPLE if wide else 3
-        self.weights = {**self.WEIGHTS, "attrs": 3} if wide else self.WEIGHTS
+        self.weights = {**self.WEIGHTS, "attrs": 3, "retuple": 1} if wide else self.WEIGHTS
         self.runner = SimRunner(model)
         self.kinds = ["list", "dict", "set", "tuple", "object", "finalizer"] + (["legacy"] if legacy else [])
         self.max_commands = max_commands
@@ -68,7 +69,8 @@ class Generator:
 
     # How often each command is drawn: mostly building cycles, dropping names and collecting.
     WEIGHTS = {"alloc": 5, "link": 6, "ring": 5, "del": 4, "drop": 1, "collect": 5, "unlink": 1, "weakref": 2, "threshold": 1,
-               "enable": 1, "disable": 1, "flags": 1, "garbage": 1, "freeze": 1, "callbacks": 1}
+               "enable": 1, "disable": 1, "flags": 1, "garbage": 1, "freeze": 1, "callbacks": 1, "watch": 2,
+               "saveall": 1}
 
     def build(self):
         n = self.draw(st.integers(1, self.max_commands))
@@ -124,12 +126,13 @@ class Generator:
 
     # ------------------------------------------------------------ the commands
 
-    def cmd_alloc(self):
-        kind = self.draw(st.sampled_from(self.kinds))
+    def cmd_alloc(self, kind=None, size=None):
+        kind = kind or self.draw(st.sampled_from(self.kinds))
         name = self.new_name()
         items = []
         if kind in ("list", "dict", "tuple"):
-            size = self.draw(st.integers(1 if kind == "tuple" else 0, self.longest_tuple if kind == "tuple" else 3))
+            if size is None:
+                size = self.draw(st.integers(1 if kind == "tuple" else 0, self.longest_tuple if kind == "tuple" else 3))
             items = [i for i in (self.item() for _ in range(size)) if i is not None]
             if kind == "tuple" and not items:
                 items = [("lit", 1)]
@@ -168,6 +171,19 @@ class Generator:
             return stmts
 
         self.emit(" ".join(words), translate)
+        return name
+
+    def cmd_retuple(self):
+        """A tuple of every length up to past the free lists' limit, each made, dropped and made
+        again, from a drawn length on (wide programs only): what the free lists keep and give back
+        shows in the counts, then and in the rest of the program."""
+        first = self.draw(st.integers(0, self.longest_tuple - 1))
+        for k in range(first, first + self.longest_tuple):
+            size = 1 + k % self.longest_tuple
+            name = self.cmd_alloc("tuple", size)
+            if name in self.heap.roots:
+                self.emit(f"del {name}", lambda result: [f"del {name}"], frees=True)
+                self.cmd_alloc("tuple", size)
 
     def may_collect_inside(self, allocations: int) -> bool:
         """Could a 3.10/3.11 collection start inside this command's Python call? Then the call's
@@ -176,12 +192,17 @@ class Generator:
         return (not self.heap.model.deferred_collection and heap.enabled and heap.threshold[0] != 0
                 and heap.count[0] + allocations > heap.threshold[0])
 
-    def cmd_weakref(self):
+    def cmd_weakref(self, target=None, callback=None):
         targets = [n for n in self.bound(WEAKREFABLE)]
-        if not targets or self.may_collect_inside(3):
-            return
-        target = self.draw(st.sampled_from(targets))
-        callback = self.draw(st.booleans())
+        if not targets:
+            return None
+        if self.may_collect_inside(3):  # collections stay out of the call
+            self.cmd_disable()
+            name = self.cmd_weakref(target, callback)
+            self.cmd_enable()
+            return name
+        target = target or self.draw(st.sampled_from(targets))
+        callback = self.draw(st.booleans()) if callback is None else callback
         if not callback and self.has_basic_ref(target):
             callback = True  # CPython would hand back the existing callback-less weakref
         name = self.new_name()
@@ -195,6 +216,23 @@ class Generator:
         # weakref.ref(...) is called with an argument tuple (the type has no vectorcall)
         self.emit(f"weakref {name} {target}" + (" --callback" if callback else ""), translate,
                   ["tuple2" if callback else "tuple1"])
+        return name
+
+    def cmd_watch(self):
+        """A weakref with a callback to an object whose name is then dropped: the callback runs when
+        the object dies, at once by its refcount, or in a later collection if a cycle holds it."""
+        targets = self.bound(WEAKREFABLE)
+        if targets:
+            target = self.draw(st.sampled_from(targets))
+            self.cmd_weakref(target, callback=True)
+            self.emit(f"del {target}", lambda result: [f"del {target}"], frees=True)
+
+    def cmd_saveall(self):
+        """DEBUG_SAVEALL while cycles become garbage and are collected: gc.garbage keeps them all."""
+        self.emit("flags DEBUG_SAVEALL", lambda result: [f"gc.set_debug({FLAGS['DEBUG_SAVEALL']})"])
+        self.cmd_ring()
+        self.cmd_drop()
+        self.cmd_collect()
 
     def has_basic_ref(self, target: str) -> bool:
         heap = self.heap

@@ -143,8 +143,12 @@ def namespace(program):
 
 
 def warm_up(ns, code):
-    """Call every Python function once so that 3.10 keeps a frame for it (no allocation later)."""
-    dummy = ns["Object"]()
+    """Call every Python function once so that 3.10 keeps a frame for it (no allocation later).
+    The objects it needs are of a class of their own: each instance of a class takes room in its
+    shared keys (3.11+), so the program's classes must make none before the program does."""
+    class Warm:
+        pass
+    dummy = Warm()
     ns["Finalizer"].__del__(dummy)
     ns["Legacy"].__tp_del__(dummy)
     ns["_reg"](dummy, "dummy")
@@ -152,7 +156,7 @@ def warm_up(ns, code):
     ns["_m"]()
     ns["_stats"]()
     ns["_referrers"]()
-    target = ns["Object"]()
+    target = Warm()
     ref = weakref.ref(target)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):  # the weakref callbacks' lambdas

@@ -25,6 +25,7 @@ from typing import Callable, Iterator
 
 from ...values import Atom
 from ...errors import UserError
+from .. import gcargs
 from ..base import Backend
 from . import census, objects, pyexec
 from .capture import Output
@@ -38,11 +39,15 @@ from .records import Record, Records
 class LiveBackend(Backend):
     name = "live"
 
-    def __init__(self, emit: Callable[[str, str], None], namespace: dict | None = None):
+    def __init__(self, emit: Callable[[str, str], None], namespace: dict | None = None,
+                 warm_up: Callable[[], None] | None = None):
+        """WARM_UP loads what the commands above will use, before the clean start (see _clean_start)."""
         super().__init__(emit)
+        self._warm_up = warm_up
         # the names' dict holds a module, as a program's globals do: CPython never untracks it,
         # so once it is old it stays old (were it young, it would be part of `collect 0`)
         self.ns = namespace if namespace is not None else {"__name__": "__main__", "__builtins__": builtins}
+        self.owns_process = namespace is None  # gcsh's own process: nothing of a program's is in its heap yet
         self.records = Records(self.ns)
         self.records.sync()  # an embedding program's locals are the user's first roots
         self.output = Output(emit)
@@ -63,6 +68,7 @@ class LiveBackend(Backend):
         self._census = None  # the counts `growth` compares with
         self.own_extra: set[int] = set()  # ids of objects gcsh made outside its own reach (embed's locals dict)
         self._seq = 0
+        self.cycle_garbage: set[str] = set()  # the unreachable ones among the cycles `cycles` found last
         FINALIZER_LISTENERS.append(self._on_finalizer)
         atexit.register(self.close)
 
@@ -84,6 +90,9 @@ class LiveBackend(Backend):
                        self.original.callbacks + self.away.callbacks + mine).apply()
             self.user_enabled = self.away.enabled
         gc.disable()  # while gcsh itself works: see _acting
+        if self.owns_process:
+            self.owns_process = False
+            _clean_start(self._warm_up)
         self._stats_mark = gc.get_stats()
 
     def suspend(self) -> None:
@@ -206,6 +215,8 @@ class LiveBackend(Backend):
     # ------------------------------------------------------------ building the heap
 
     def _check_new_name(self, name: str) -> None:
+        if name.startswith("__") and name.endswith("__"):  # __builtins__: every `py` needs it
+            raise UserError(f"name {name!r} is reserved: dunder names of the namespace belong to Python")
         if name in self.records.user_names():
             raise UserError(f"name {name!r} is already bound to a {kind_of(self.ns[name])}; "
                             f"del it first or choose another name")
@@ -397,15 +408,18 @@ class LiveBackend(Backend):
         return gc.get_debug()
 
     def set_debug(self, value: int) -> None:
+        gcargs.check_debug(value)
         gc.set_debug(value)
 
     def get_threshold(self) -> list[int]:
         return list(gc.get_threshold())
 
     def set_threshold(self, values: list[int]) -> None:
+        for value in values:
+            gcargs.check_threshold(value)
         try:
             gc.set_threshold(*values)
-        except (TypeError, ValueError, OverflowError) as e:
+        except TypeError as e:  # no threshold at all: this interpreter's own words
             raise UserError(str(e)) from None
 
     def get_count(self) -> list[int]:
@@ -415,10 +429,8 @@ class LiveBackend(Backend):
         return gc.get_stats()
 
     def get_objects(self, generation: int | None) -> list[str]:
-        try:
-            tracked = gc.get_objects(generation)
-        except ValueError as e:
-            raise UserError(str(e)) from None
+        gcargs.objects_generations(generation)
+        tracked = gc.get_objects(generation)
         names = self._names_of(tracked)
         own = self._own_count(tracked)
         self._left_out = {"other": len(tracked) - len(names) - own, "gcsh": own}
@@ -437,7 +449,10 @@ class LiveBackend(Backend):
 
     def _label(self, obj: object) -> str:
         name = self.records.name_of(obj)
-        return name if name is not None else describe(obj)
+        if name is not None:
+            return name
+        text = describe(obj)
+        return f"{self.records.handles.of(obj)} {text}" if gc.is_tracked(obj) else text
 
     def _shown(self, found: list, temporaries: set[int]) -> list[str]:
         """Labels of FOUND, leaving out (and counting) gcsh's own: the namespace that holds the
@@ -576,20 +591,55 @@ class LiveBackend(Backend):
     def run_python(self, source: str) -> dict:
         """`py STATEMENT` in the user's namespace; names it binds become the user's objects."""
         with self.output.capturing():
+            enabled = self.user_enabled
             try:
-                with self._acting(snapshot=True):
+                with self._acting(snapshot=True), self._explicit_collections():
                     printed, value = pyexec.execute(self.ns, source)
             except pyexec.PythonError as e:
                 for line in e.printed:
                     self.emit("event", line)
                 self.records.sync()
                 freed = self._settle(accept_changes=True)
-                raise UserError(e.message + (f" (freed: {', '.join(freed)})" if freed else "")) from None
+                raise UserError(e.message + (f" (freed: {', '.join(freed)})" if freed else "")
+                                + _collection_change(enabled, self.user_enabled)) from None
+            except KeyboardInterrupt:
+                self.records.sync()
+                self._settle(accept_changes=True)
+                raise
             renamed = self.records.sync()
             for change in renamed:
                 self.emit("event", f"renamed {change}: the name now means a new object")
             self._settle(accept_changes=True)
         return {"statement": source, "output": printed, "value": value, "freed": list(self._freed_log)}
+
+    @contextmanager
+    def _explicit_collections(self) -> Iterator[None]:
+        """While a py statement runs, a gc callback tells its own gc.collect() calls from automatic
+        collections, so that they are reported as collections the user made: an automatic one
+        starts only when gen0's count is over a nonzero threshold with collection on."""
+        manual, event = self._manual, self.output.event
+        started: list = []
+
+        def callback(phase: str, info: dict) -> None:
+            if phase == "start":
+                count, threshold = gc.get_count()[0], gc.get_threshold()[0]
+                started.append(not (gc.isenabled() and threshold and count > threshold))
+            elif started and started.pop():
+                counts = manual[info["generation"]]
+                counts[0] += 1
+                counts[1] += info["collected"]
+                counts[2] += info["uncollectable"]
+                unreachable = info["collected"] + info["uncollectable"]
+                event(f"explicit collection of generation {info['generation']} by the statement's code: "
+                      f"{unreachable} unreachable")
+
+        gc.callbacks.append(callback)
+        try:
+            yield
+        finally:
+            if callback in gc.callbacks:
+                gc.callbacks.remove(callback)
+            del callback, started
 
     def types(self, limit: int) -> tuple[list[dict], int]:
         """The most common types among tracked objects, and how many of gcsh's own were left out."""
@@ -604,6 +654,31 @@ class LiveBackend(Backend):
         grown = census.growth(counts, self._census, limit)
         self._census = counts
         return grown, own
+
+    def pending(self) -> dict:
+        """What a full collection would free now, found without collecting (see leaks.py)."""
+        from .leaks import pending
+        return pending(self)
+
+    def is_pending(self, name: str) -> bool:
+        from .leaks import is_pending
+        return is_pending(self, name)
+
+    def find(self, type_name: str, limit: int) -> dict:
+        from .leaks import find
+        return find(self, type_name, limit)
+
+    def dominators(self, name: str | None, limit: int) -> dict:
+        from .leaks import dominator_view
+        return dominator_view(self, name, limit)
+
+    def cycles(self) -> list[list[str]]:
+        from .leaks import cycles
+        return cycles(self)
+
+    def cycle_fates(self, names: list[str]) -> dict:
+        """For the first members of the cycles just found: (unreachable, the collection that frees it)."""
+        return {name: (name in self.cycle_garbage, 2 if name in self.cycle_garbage else None) for name in names}
 
     def snapshot(self, sim, names: list[str] | None) -> dict:
         """Copy the live heap (or what NAMES reach) into the simulator SIM."""
@@ -626,6 +701,27 @@ class LiveBackend(Backend):
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _collection_change(before: bool, after: bool) -> str:
+    """Python's semantics are kept (a failing statement's gc.disable() stays); the error says so."""
+    if before == after:
+        return ""
+    return "; automatic collection is now " + ("on" if after else "off") + " (the statement had turned it so)"
+
+
+def _clean_start(warm_up: Callable[[], None] | None) -> None:
+    """The first entry into the live backend of gcsh's own process, before the user has made
+    anything: load what gcsh will use (its first use would move the counters by hundreds and start
+    a collection the user did not cause), then collect gcsh's start-up garbage and zero the
+    counters, so that the user's heap starts as plain python's."""
+    if warm_up is not None:
+        warm_up()
+    from . import heapview  # noqa: F401  (loaded now, not during the user's first command)
+    debug = gc.get_debug()
+    gc.set_debug(0)  # quietly: none of this is the user's
+    gc.collect()
+    gc.set_debug(debug)
 
 
 def _safe_point() -> None:

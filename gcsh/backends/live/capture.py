@@ -26,6 +26,7 @@ class Output:
         self.depth = 0
         self.buffer: io.StringIO | None = None
         self.saved = None
+        self.saved_hook = None
         self.events: list[tuple[int, str]] = []  # (buffer length when it happened, text)
         self.name_of: Callable[[int], str | None] = lambda address: None  # annotates debug lines
 
@@ -35,6 +36,7 @@ class Output:
         if self.depth == 0:
             self.buffer = io.StringIO()
             self.saved, sys.stderr = sys.stderr, self.buffer
+            self.saved_hook, sys.unraisablehook = sys.unraisablehook, self.unraisable
         self.depth += 1
         try:
             yield
@@ -42,8 +44,14 @@ class Output:
             self.depth -= 1
             if self.depth == 0:
                 sys.stderr = self.saved
+                sys.unraisablehook, self.saved_hook = self.saved_hook, None
                 self.saved = None
                 self.flush()
+
+    def unraisable(self, args) -> None:
+        """A `__del__` or gc callback raised: one line, where CPython prints "Exception ignored in"
+        and a traceback. (ARGS holds the traceback's frames: nothing of it is kept.)"""
+        self.event(unraisable_line(args.object, args.exc_type, args.exc_value))
 
     def event(self, text: str) -> None:
         """Something happened; while capturing it waits for its place among the debug lines."""
@@ -74,3 +82,11 @@ class Output:
         match = DEBUG_OBJECT.match(line)
         name = self.name_of(int(match.group(1), 16)) if match else None
         return f"{line}  # {name}" if name else line
+
+
+def unraisable_line(where, kind: type, value) -> str:
+    """`F.__del__ raised ZeroDivisionError: division by zero (ignored, as CPython does)`."""
+    name = getattr(where, "__qualname__", None) or (repr(where) if where is not None else "a finalizer")
+    text = str(value).strip().splitlines() if value is not None else []
+    raised = f"{kind.__name__}: {text[0]}" if text else kind.__name__
+    return f"{name} raised {raised} (ignored, as CPython does)"

@@ -116,7 +116,7 @@ class _Builder:
         summary = " ".join(literals)
         if len(summary) > SUMMARY_LIMIT:
             summary = summary[:SUMMARY_LIMIT - 1] + "…"
-        name = rec.name if rec is not None else describe(obj)
+        name = rec.name if rec is not None else records.handles.of(obj) if gc.is_tracked(obj) else describe(obj)
         kind = rec.kind if rec is not None else _kind(obj)
         self.view.nodes[src] = Node(src, name, kind, count, generation, gc.is_tracked(obj),
                                     root=id(obj) in self.bound, marks=frozenset(marks), summary=summary)

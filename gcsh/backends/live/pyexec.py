@@ -69,9 +69,14 @@ def execute(ns: dict, source: str) -> tuple[list[str], str | None]:
             else:
                 exec(code, ns)
                 shown = None
-    except (Exception, KeyboardInterrupt) as e:
-        message = one_line(e)
+    except KeyboardInterrupt as e:  # Ctrl-C: the runner reports `interrupted` and the run stops (130)
         e.__traceback__ = None  # its frames would keep the statement's objects alive
+        del e
+        _take_back(ns, before)
+        raise KeyboardInterrupt from None
+    except Exception as e:
+        message = one_line(e)
+        e.__traceback__ = None
         del e
         raise PythonError(message + _take_back(ns, before), out.getvalue().splitlines()) from None
     return out.getvalue().splitlines(), shown

@@ -25,6 +25,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from ...errors import UserError
+from .handles import Handles
 from .objects import fingerprint, kind_of, quiet, type_name
 
 
@@ -57,6 +58,7 @@ class Records:
         self.freed: dict[str, str] = {}  # name -> how it went, for error messages
         self.by_address = 0  # how many records have no weakref (see settle)
         self._seq = itertools.count()
+        self.handles = Handles()  # the unnamed objects gcsh has printed
 
     # ------------------------------------------------------------ names and bindings
 
@@ -127,7 +129,9 @@ class Records:
     # ------------------------------------------------------------ finding objects
 
     def find(self, name: str) -> object:
-        """The object a name means: a bound name, or a record that is no longer bound."""
+        """The object a name means: a bound name, a record that is no longer bound, or a handle."""
+        if name[:1] == "@":
+            return self.handles.resolve(name)
         if name in self.ns and name in self.user_names():
             return self.ns[name]
         rec = self.by_name.get(name)

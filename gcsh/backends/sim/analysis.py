@@ -14,6 +14,7 @@ from array import array
 from contextlib import contextmanager
 
 from ...values import DEBUG_SAVEALL
+from .checkpoint import close_trials, trial_state
 from .kernel import accel, collector
 from .kernel.layout import FINALIZER, HEADS, LEGACY, PERMANENT
 from ...errors import UserError
@@ -23,17 +24,13 @@ from .kernel.trace import DeleteGarbage, LegacyFinalizers, Resurrected, Trace
 def trial(backend):
     """Run something on the heap, look, then put everything back (output silenced)."""
     heap = backend.heap
-    saved = (heap.emit, heap.events, len(heap.freed_log), backend.auto_reports, backend.last_unreachable,
-             heap.collecting)
-    depth = len(heap.journal.outer)
+    state = trial_state(backend)
     try:
         heap.journal.begin_trial()
         heap.emit, heap.events, backend.auto_reports = (lambda kind, text: None), [], []
         yield heap
     finally:
-        heap.emit, heap.events, n, backend.auto_reports, backend.last_unreachable, heap.collecting = saved
-        heap.journal.end_trial(depth)
-        del heap.freed_log[n:]
+        close_trials(backend, state)
 
 
 def _scratch(n: int, fill: int = 0) -> array:
@@ -70,9 +67,15 @@ def find(heap, type_name: str, limit: int) -> dict:
     codes = {code for code in set(heap.kind[HEADS:]) if matches(heap.type_name_of_kind(code))}
     special = {op for op, name in heap.type_names.items() if matches(name) and heap.alive(op)}
     found = [op for op in heap.live() if (heap.kind[op] in codes and op not in heap.type_names) or op in special]
+    if not found:
+        known = {heap.type_name_of_kind(code) for code in set(heap.kind[HEADS:])} | set(heap.type_names.values())
+        return {"type": type_name, "count": 0, "objects": [], "known": sorted(known)}
+    from .backend import GEN_LABELS
+    handle = heap.handle
+    found.sort(key=lambda op: heap.name_of(op) == handle(op))  # named objects first (a stable sort)
     return {"type": type_name, "count": len(found),
-            "objects": [{"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op),
-                         "size": None} for op in found[:max(limit, 0)]]}
+            "objects": [{"name": heap.name_of(op), "handle": handle(op), "type": heap.type_name(op),
+                         "size": None, "generation": GEN_LABELS[heap.gen[op]]} for op in found[:max(limit, 0)]]}
 
 
 def pending(backend) -> dict:
@@ -84,10 +87,18 @@ def pending(backend) -> dict:
         found = list(report.unreachable_ids) + sorted(legacy)
         unreachable = report.unreachable
     rows = set(found)
-    objects = [{"name": heap.name_of(op), "type": heap.type_name(op), "finalizer": heap.kind[op] == FINALIZER,
+    objects = [{"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op),
+                "size": None, "finalizer": heap.kind[op] == FINALIZER,
                 "legacy": op in legacy or heap.kind[op] == LEGACY} for op in sorted(rows)]
     inside = [c for c in components(heap) if c[0] in rows]
-    return {"unreachable": unreachable, "objects": objects,
+    from ..graphs import groups, kinds
+    children = {op: heap.rows_of(op) for op in rows}
+    words = {op: o["type"] + ("!" if o["legacy"] else "*" if o["finalizer"] else "") for op, o in
+             zip(sorted(rows), objects)}
+    found = [{"types": list(key), "groups": count, "examples": [[heap.name_of(op) for op in g] for g in some]}
+             for key, some, count in kinds(groups(sorted(rows), children), words.get, 5)]
+    return {"unreachable": unreachable, "objects": objects, "kinds": found,
+            "finalizers": sum(o["finalizer"] for o in objects), "legacy": sum(o["legacy"] for o in objects),
             "cycles": [[heap.name_of(op) for op in c] for c in inside]}
 
 
@@ -272,3 +283,34 @@ def freed_by(backend, names: list[str]) -> dict:
         for op in set(report.freed) & rows.keys():
             out[rows[op]] = g if out[rows[op]] is None else out[rows[op]]
     return out
+
+
+def dominator_view(backend, name: str | None, limit: int) -> dict:
+    """The dominator tree of the simulated heap from its root names and gc.garbage: NAME's retained
+    objects and the biggest it dominates, or (no NAME) the root names' objects by what they retain.
+    The simulator has no sizes: objects are counted."""
+    from ..graphs import dominators, retained
+    heap = backend.heap
+    target = heap.find(name) if name is not None else None
+    ops = list(heap.live())
+    index = {op: i for i, op in enumerate(ops)}
+    children = [[index[t] for t in heap.rows_of(op) if t in index] for op in ops]
+    n = len(ops)
+    tops = [index[op] for op in dict.fromkeys(list(heap.roots.values()) + list(heap.garbage)) if op in index]
+    children.append(tops)
+    idom, order = dominators(n + 1, children, n)
+    count, _ = retained(idom, order, [0] * (n + 1))
+    if target is not None:
+        tops = [index[target]]
+    tree: dict[int, list[int]] = {}
+    for v in range(n):
+        if idom[v] != -1:
+            tree.setdefault(idom[v], []).append(v)
+
+    def entry(v: int, depth: int) -> dict:
+        kids = sorted(tree.get(v, ()), key=lambda k: -count[k])[:limit] if depth < (2 if target is not None else 1) else []
+        op = ops[v]
+        return {"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op), "size": None,
+                "objects": count[v], "retained": None, "dominated": [entry(k, depth + 1) for k in kids]}
+
+    return {"name": name, "roots": [entry(v, 0) for v in sorted(tops, key=lambda k: -count[k])[:limit]]}

@@ -12,7 +12,8 @@ from .kernel import collector
 from .kernel.heap import Heap
 from .kernel.layout import (COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
                             address)
-from .models import MODELS, OBJECTS_NEGATIVE, OBJECTS_TOO_BIG, default_model, resolve
+from ..gcargs import objects_generations
+from .models import MODELS, default_model, resolve
 from .freed import FreedNames
 
 GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting", UNREACHABLE: "collecting",
@@ -266,15 +267,8 @@ class SimBackend(Backend):
 
     def get_objects(self, generation: int | None) -> list[str]:
         heap = self.heap
-        if generation is None or generation == -1:
-            gens = (0, 1, 2)
-        elif generation < -1:
-            raise UserError(OBJECTS_NEGATIVE)
-        elif generation > 2:
-            raise UserError(OBJECTS_TOO_BIG)
-        else:
-            gens = (generation,)
-        return [heap.name_of(op) for g in gens for h in heap.object_lists(g) for op in heap.objects(h)]
+        return [heap.name_of(op) for g in objects_generations(generation) for h in heap.object_lists(g)
+                for op in heap.objects(h)]
 
     def referrers(self, names: list[str]) -> list[str]:
         """gc.get_referrers: tracked objects of generations 0-2 whose traverse visits a target."""
@@ -392,6 +386,10 @@ class SimBackend(Backend):
     def find(self, type_name: str, limit: int) -> dict:
         from .analysis import find
         return find(self.heap, type_name, limit)
+
+    def dominators(self, name: str | None, limit: int) -> dict:
+        from .analysis import dominator_view
+        return dominator_view(self, name, limit)
 
     def why(self, name: str) -> dict:
         from .analysis import why

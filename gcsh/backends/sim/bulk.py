@@ -25,11 +25,16 @@ from .kernel.layout import FREED, GEN0, LIST
 MAX_OBJECTS = 5_000_000  # ~250 MB of simulated heap: a typo should not exhaust memory
 
 
+def _amount(n: int) -> str:
+    """N for an error line: a number of a huge argument's digits (more than str() converts) is cut."""
+    return f"{n:,}" if n.bit_length() <= 64 else "more than 2**64"
+
+
 def _check_size(what: str, n: int, least: int = 1) -> None:
     if n < least:
         raise UserError(f"{what} must be at least {least}, got {n}")
     if n > MAX_OBJECTS:
-        raise UserError(f"{what} of {n:,} objects is more than the {MAX_OBJECTS:,} a bulk command builds")
+        raise UserError(f"{what} of {_amount(n)} objects is more than the {MAX_OBJECTS:,} a bulk command builds")
 
 
 def _check_names(heap: Heap, base: str, first: int, last: int) -> None:
@@ -120,11 +125,13 @@ def tree(heap: Heap, name: str, depth: int, fanout: int) -> dict:
     for _ in range(depth + 1):
         n += level
         level *= fanout
-        _check_size("a tree", n)
+        if n > MAX_OBJECTS:  # (the whole tree may be far larger: stop counting here)
+            raise UserError(f"a tree of depth {_amount(depth)} and fanout {_amount(fanout)} is more than the {MAX_OBJECTS:,} "
+                            f"objects a bulk command builds")
     _check_names(heap, name, 1, n - 1)
-    parents = n - level // fanout  # the nodes above the last level
+    parents = n - level // fanout  # the nodes above the last level (none at depth 0, whatever the fanout)
     s = len(heap.kind)
-    lengths = array("i", [fanout]) * parents + array("i", bytes(4 * (n - parents)))
+    lengths = (array("i", [fanout]) * parents if parents else array("i")) + array("i", bytes(4 * (n - parents)))
     _add_lists(heap, name, 0, array("i", range(s + 1, s + n)), lengths)
     last = f"{name}_{n - 1}" if n > 1 else name
     return {"shape": "tree", "name": name, "objects": n, "first": name, "last": last,

@@ -19,7 +19,7 @@ from .kernel.journal import LIMIT
 # collector (why, whatif, pending) runs it in a trial that is rolled back whatever happens.
 READ_ONLY = frozenset({"count", "stats", "objects", "referrers", "referents", "tracked", "finalized", "heap",
                        "freezecount", "isenabled", "help", "save", "graph", "export", "why", "cycles", "whatif",
-                       "pending", "find"})
+                       "pending", "find", "retained", "dominators"})
 # Commands that build a new heap aside and never touch the current one: undo puts the old one back.
 REPLACE_HEAP = frozenset({"load", "reset", "model"})
 # Commands that Ctrl-C never interrupts half-way: `source` runs commands that each take their own
@@ -32,7 +32,7 @@ def checkpoint(backend, command: str) -> Callable[[], None] | None:
     if command in NEVER_UNDONE:
         return None
     if command in READ_ONLY:
-        return _nothing_to_undo
+        return _trials_closed(backend)
     heap, model, last_unreachable = backend.heap, backend.model, backend.last_unreachable
     if command in REPLACE_HEAP:
         def put_back() -> None:
@@ -49,8 +49,26 @@ def checkpoint(backend, command: str) -> Callable[[], None] | None:
     return roll_back
 
 
-def _nothing_to_undo() -> None:
-    pass
+def trial_state(backend) -> tuple:
+    """What a trial (analysis.trial) sets aside, and `close_trials` puts back."""
+    heap = backend.heap
+    return (len(heap.journal.outer), heap.emit, heap.events, len(heap.freed_log), backend.auto_reports,
+            backend.last_unreachable, heap.collecting)
+
+
+def close_trials(backend, state: tuple) -> None:
+    """Roll back every trial opened since STATE was taken and put back what they set aside."""
+    heap = backend.heap
+    depth, heap.emit, heap.events, n, backend.auto_reports, backend.last_unreachable, heap.collecting = state
+    heap.journal.end_trial(depth)
+    del heap.freed_log[n:]
+
+
+def _trials_closed(backend) -> Callable[[], None]:
+    """The undo of a command that only reads: Ctrl-C may land in a trial's own clean-up (whatif,
+    cycles, why run the collector in one), so the runner closes what it left open."""
+    state = trial_state(backend)
+    return lambda: close_trials(backend, state)
 
 
 def undo(backend, n: int) -> dict:

@@ -235,6 +235,8 @@ def _instance_dicts(heap) -> list[str]:
             out.append(f"instance dict entry {inst} -> {d} does not join a live instance to a live dict")
         elif owners[d] > 1 or heap.items(inst)[:1] != [d]:
             out.append(f"{heap.name_of(d)} is not the own __dict__ of {heap.name_of(inst)}")
+        elif not heap.model.instance_dict and heap.shared_keys_room(heap.kind_of(inst)):
+            out.append(f"{heap.name_of(inst)} has a __dict__ while its class's shared keys have room")
     return out
 
 
@@ -246,6 +248,13 @@ def _class_tables(heap) -> list[str]:
             out.append(f"shared keys recorded for {kind!r}, which is not a class of instances")
         elif len(set(names)) != len(names) or not all(type(n) is str for n in names):
             out.append(f"the shared keys of {kind} are not distinct names")
+    for kind, room in heap.shared_room.items():  # (a copy of a live heap may name more than it could hold)
+        if room < 0 or room and len(heap.shared_keys.get(kind, ())) + room > heap.model.shared_keys_max:
+            out.append(f"the shared keys of {kind} hold more than {heap.model.shared_keys_max} names and room")
+    for op, order in heap.attr_order.items():
+        keys = heap.keys.get(op)
+        if keys is None or sorted(map(str, order)) != sorted(map(str, keys)) or op in heap.instance_dict:
+            out.append(f"the attribute order of {_who(heap, op)} is not an order of its inline attributes")
     live = set(heap.live())
     out += [f"keys are recorded for {_who(heap, op)}, which is not a live object" for op in heap.keys
             if op not in live]

@@ -17,33 +17,24 @@ from __future__ import annotations
 
 import sys
 
-from ...errors import UserError
+from .. import gcargs
 
 # Error messages, word for word; the one that changed between versions is in the profiles.
-OBJECTS_NEGATIVE = "generation parameter cannot be negative"
-OBJECTS_TOO_BIG = "generation parameter must be less than the number of available generations (3)"
 _OLD_SET_THRESHOLD = "set_threshold() takes at least 1 argument (0 given)"
 _NEW_SET_THRESHOLD = "gc.set_threshold requires 1 to 3 arguments"
-# gc.set_threshold parses each threshold as a C int ("i"), through a C long; gc.set_debug as a C int
-C_LONG = (-(1 << 63), (1 << 63) - 1)
-C_INT = (-(1 << 31), (1 << 31) - 1)
-TOO_LARGE_LONG = "Python int too large to convert to C long"
-TOO_LARGE_INT = "Python int too large to convert to C int"
-INT_ABOVE = "signed integer is greater than maximum"
-INT_BELOW = "signed integer is less than minimum"
-
 
 class Model:
     __slots__ = ("version", "thresholds", "instance_dict", "deferred_collection", "set_threshold_error",
                  "dicts_always_tracked", "tuples_untracked_at_creation", "list_free_list", "dict_free_list",
-                 "tuple_free_list", "tuple_free_list_sizes", "weakref_clear_tuple_from", "checked", "incremental",
-                 "count_tracked", "done_line", "startup_heap", "weakrefs_cleared_late", "stats_candidates",
-                 "releases")
+                 "tuple_free_list", "tuple_kept_up_to", "tuple_reused_up_to", "shared_keys_max",
+                 "weakref_clear_tuple_from", "checked", "incremental", "count_tracked", "done_line",
+                 "startup_heap", "weakrefs_cleared_late", "stats_candidates", "releases")
 
     def __init__(self, version: str, thresholds: tuple[int, int, int], *, instance_dict: bool,
                  deferred_collection: bool, set_threshold_error: str, dicts_always_tracked: bool = False,
                  tuples_untracked_at_creation: bool = False, list_free_list: int = 80, dict_free_list: int = 80,
-                 tuple_free_list: int = 2000, tuple_free_list_sizes: int = 20, weakref_clear_tuple_from: int = 2,
+                 tuple_free_list: int = 2000, tuple_kept_up_to: int = 20, tuple_reused_up_to: int = 20,
+                 shared_keys_max: int = 30, weakref_clear_tuple_from: int = 2,
                  checked: str = "the real interpreter", incremental: bool = False, count_tracked: bool = False,
                  done_line: str = "inside", startup_heap: int = 20_000, weakrefs_cleared_late: bool = False,
                  stats_candidates: bool = False, releases: str = ""):
@@ -60,11 +51,19 @@ class Model:
         # 3.14.1+: tuples whose items cannot be tracked are created untracked
         self.tuples_untracked_at_creation = tuples_untracked_at_creation
         # Free lists: how many dead lists and dicts CPython keeps for reuse, and how many
-        # tuples of each length below tuple_free_list_sizes (gc.collect(2) empties them)
+        # tuples of each length up to tuple_kept_up_to (gc.collect(2) empties them). A tuple
+        # allocation takes one from its free list only up to tuple_reused_up_to items: 3.11 and
+        # 3.12 keep 20-item tuples (index < PyTuple_NFREELISTS) but never reuse them
+        # (size < PyTuple_MAXSAVESIZE), so their free list only fills; 3.10 keeps 19, 3.13+ reuse 20
         self.list_free_list = list_free_list
         self.dict_free_list = dict_free_list
         self.tuple_free_list = tuple_free_list
-        self.tuple_free_list_sizes = tuple_free_list_sizes
+        self.tuple_kept_up_to = tuple_kept_up_to
+        self.tuple_reused_up_to = tuple_reused_up_to
+        # 3.11+: a class's shared keys start with room for SHARED_KEYS_MAX_SIZE names; each new
+        # instance takes one slot while more than one is left, each new name one more; a name that
+        # finds no room gives the instance a real __dict__ (make_dict_from_instance_attributes)
+        self.shared_keys_max = shared_keys_max
         # A refcount death gathers the weakrefs that have callbacks in a tuple when there are at
         # least this many of them (3.10-3.12: two; 3.13: one); the tuple is allocated like any other
         self.weakref_clear_tuple_from = weakref_clear_tuple_from
@@ -99,30 +98,20 @@ class Model:
     def free_lists(self) -> dict[str, int]:
         return {"list": self.list_free_list, "dict": self.dict_free_list, "tuple": self.tuple_free_list}
 
-    def check_threshold(self, value: int) -> None:
-        """What gc.set_threshold refuses, in CPython's words (an OverflowError)."""
-        if not C_LONG[0] <= value <= C_LONG[1]:
-            raise UserError(TOO_LARGE_LONG)
-        if value > C_INT[1]:
-            raise UserError(INT_ABOVE)
-        if value < C_INT[0]:
-            raise UserError(INT_BELOW)
-
-    def check_debug(self, value: int) -> None:
-        if not C_INT[0] <= value <= C_INT[1]:
-            raise UserError(TOO_LARGE_INT)
-
+    # what gc.set_threshold and gc.set_debug refuse: the same in every version
+    check_threshold = staticmethod(gcargs.check_threshold)
+    check_debug = staticmethod(gcargs.check_debug)
 
 _INCREMENTAL = dict(instance_dict=False, deferred_collection=True, set_threshold_error=_NEW_SET_THRESHOLD,
                     weakref_clear_tuple_from=1, dicts_always_tracked=True, incremental=True)
 
 MODELS: dict[str, Model] = {
     "3.10": Model("3.10", (700, 10, 10), instance_dict=True, deferred_collection=False,
-                  set_threshold_error=_OLD_SET_THRESHOLD),
+                  set_threshold_error=_OLD_SET_THRESHOLD, tuple_kept_up_to=19, tuple_reused_up_to=19),
     "3.11": Model("3.11", (700, 10, 10), instance_dict=False, deferred_collection=False,
-                  set_threshold_error=_OLD_SET_THRESHOLD),
+                  set_threshold_error=_OLD_SET_THRESHOLD, tuple_reused_up_to=19),
     "3.12": Model("3.12", (700, 10, 10), instance_dict=False, deferred_collection=True,
-                  set_threshold_error=_OLD_SET_THRESHOLD),
+                  set_threshold_error=_OLD_SET_THRESHOLD, tuple_reused_up_to=19),
     "3.13": Model("3.13", (2000, 10, 10), instance_dict=False, deferred_collection=True,
                   set_threshold_error=_NEW_SET_THRESHOLD, weakref_clear_tuple_from=1),
     "3.14": Model("3.14", (2000, 10, 10), instance_dict=False, deferred_collection=True,

@@ -62,7 +62,9 @@ def dump(heap: Heap) -> dict:
         "callbacks": [[_id(wr), _id(cb)] for wr, cb in sorted(heap.callback.items())],
         "instance_dicts": [[_id(inst), _id(d)] for inst, d in sorted(heap.instance_dict.items())],
         "type_names": [[_id(op), name] for op, name in sorted(heap.type_names.items()) if heap.alive(op)],
-        "shared_keys": [[kind, list(names)] for kind, names in sorted(heap.shared_keys.items())],
+        # [class, its shared names, the room left in them]
+        "shared_keys": [[kind, list(heap.shared_keys.get(kind, ())), heap.shared_keys_room(kind)]
+                        for kind in sorted(heap.shared_keys.keys() | heap.shared_room.keys())],
         "freed_names": _freed_names(heap),
         "collector": _dump_collector(heap),
     }
@@ -91,6 +93,9 @@ def _dump_object(heap: Heap, op: int) -> dict:
                           for x in items]
     if keys is not None:
         record["keys"] = list(keys)
+        order = heap.attr_order.get(op)
+        if order is not None and order != keys:  # inline attributes set in another order than they are visited
+            record["order"] = list(order)
     if heap.gen[op] == UNTRACKED:
         record["tracked"] = False
     if heap.is_finalized(op):

@@ -17,8 +17,8 @@ from ...values import NAME_RE, Atom
 from . import invariants
 from .kernel.heap import Heap
 from .kernel.journal import Journal
-from .kernel.layout import (COLLECTING, FINALIZED, FREED, FREED_BY_GC, GC_KINDS, HEADS, KEYED, PERMANENT,
-                            RESURRECTS, UNTRACKED, WEAKREFD, kind_code)
+from .kernel.layout import (COLLECTING, FINALIZED, FREED, FREED_BY_GC, GC_KINDS, HEADS, INSTANCE_KINDS, KEYED,
+                            PERMANENT, RESURRECTS, UNTRACKED, WEAKREFD, kind_code)
 from .kernel.store import SLOT_NAMES
 from .models import MODELS
 from .persist import FORMAT, MAX_IDS, MAX_VALUES, VERSION, Invalid
@@ -119,8 +119,8 @@ def _load_objects(r: "_Reader", heap: Heap, records: list) -> None:
     for i, record in enumerate(records):
         where = f"objects[{i}]"
         record = r.expect(record, dict, where)
-        r.only(record, {"id", "name", "kind", "refcount", "refs", "keys", "tracked", "finalized", "resurrects"},
-               where)
+        r.only(record, {"id", "name", "kind", "refcount", "refs", "keys", "order", "tracked", "finalized",
+                        "resurrects"}, where)
         oid = r.integer(record, "id", where, 0, r.ids - 1)
         if oid <= last:
             raise Invalid(f"{where}.id", "ids must be unique and in increasing order")
@@ -145,6 +145,12 @@ def _load_objects(r: "_Reader", heap: Heap, records: list) -> None:
             heap.keys[op] = [_load_key(r, k, f"{where}.keys[{j}]")
                              for j, k in enumerate(r.field(record, "keys", list, where))]
             flags |= KEYED
+            if kind in INSTANCE_KINDS and not heap.model.instance_dict:
+                order = record.get("order", heap.keys[op])
+                heap.attr_order[op] = [_load_key(r, k, f"{where}.order[{j}]")
+                                       for j, k in enumerate(r.expect(order, list, f"{where}.order"))]
+        elif "order" in record:
+            raise Invalid(f"{where}.order", "an order of attributes without keys")
         if r.flag(record, "finalized", where):
             flags |= FINALIZED
         if r.flag(record, "resurrects", where):
@@ -240,17 +246,24 @@ def _load_weakrefs(r: "_Reader", heap: Heap, doc: dict) -> None:
             if key in table:
                 raise Invalid(f"{what}[{j}]", f"{heap.name_of(key)} appears twice")
             table[key] = r.id_of(value, f"{what}[{j}][1]", heap)
+    for inst in heap.instance_dict:
+        heap.attr_order.pop(inst, None)  # its attributes are the dict's
     for j, pair in enumerate(r.field(doc, "type_names", list, "")):
         op, name = r.pair(pair, f"type_names[{j}]")
         op = r.id_of(op, f"type_names[{j}][0]", heap)
         heap.type_names[op] = r.line(name, f"type_names[{j}][1]")
-    for j, pair in enumerate(r.field(doc, "shared_keys", list, "")):
-        kind, names = r.pair(pair, f"shared_keys[{j}]")
-        heap.shared_keys[r.expect(kind, str, f"shared_keys[{j}][0]")] = tuple(
-            r.expect(name, str, f"shared_keys[{j}][1][{k}]")
-            for k, name in enumerate(r.expect(names, list, f"shared_keys[{j}][1]")))
-    if heap.instance_dict and not heap.model.instance_dict:
-        raise Invalid("instance_dicts", f"CPython {heap.model.version} keeps no separate instance dicts")
+    for j, entry in enumerate(r.field(doc, "shared_keys", list, "")):
+        where = f"shared_keys[{j}]"
+        entry = r.expect(entry, list, where)
+        if len(entry) not in (2, 3):  # (files of earlier versions give no room: it is the maximum less the names)
+            raise Invalid(where, "expected [class, names] or [class, names, room]")
+        kind = r.expect(entry[0], str, f"{where}[0]")
+        names = tuple(r.expect(name, str, f"{where}[1][{k}]")
+                      for k, name in enumerate(r.expect(entry[1], list, f"{where}[1]")))
+        if names:
+            heap.shared_keys[kind] = names
+        if len(entry) == 3:
+            heap.shared_room[kind] = r.integer({"room": entry[2]}, "room", where, 0, heap.model.shared_keys_max)
 
 
 def _load_collector(r: "_Reader", heap: Heap, c: dict) -> None:

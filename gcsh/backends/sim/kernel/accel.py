@@ -60,11 +60,23 @@ def loops_for(heap):
     return loops
 
 
+def _address_space_limited() -> bool:
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return False
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return soft != resource.RLIM_INFINITY
+
+
 def load():
     """Import numba and compile (or load from the cache) a copy of loops.py; False without numba."""
     global _compiled
     if _compiled is not None:
         return _compiled
+    if _address_space_limited():  # LLVM and OpenBLAS abort the process when short of memory,
+        _compiled = False  # where the plain loops raise MemoryError, which gcsh undoes
+        return False
     try:
         if "NUMBA_CACHE_DIR" not in os.environ:
             os.environ["NUMBA_CACHE_DIR"] = cache_dir()

@@ -232,7 +232,7 @@ def _delete_plain(heap: Heap, old: int, scanned) -> bool:
     stack = zeros(edges + 2 * n + 2)
     freed = zeros(n)
     nfreed, keyed = k.delete_plain(heap.gen, heap.flags, heap.kind, heap.refcnt, heap.estart, heap.elen, heap.pool,
-                                   members, n, heap.free, heap.caps, heap.count, heap.model.tuple_free_list_sizes,
+                                   members, n, heap.free, heap.caps, heap.count, heap.model.tuple_kept_up_to,
                                    stack, freed)
     k.unlink_all(heap.nxt, heap.prv, STILL_HEAD, members, n)
     freed = freed[:nfreed]

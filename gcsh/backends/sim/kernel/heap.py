@@ -87,11 +87,13 @@ class Heap(Store):
         if name is not None:
             self.names.give(op, name)
         if kind in GC_KINDS:
-            slot = self.slot_of(code, size)
+            slot = self.reuse_slot(code, size)
             if slot >= 0 and self.free[slot]:
                 self.free[slot] -= 1  # reused from a free list: the GC allocator is not involved
             else:
                 self.count_alloc()
+            if code in INSTANCES and not self.model.instance_dict:
+                self._init_inline_values(kind)
         return op
 
     def count_alloc(self) -> None:
@@ -123,18 +125,18 @@ class Heap(Store):
 
     # ------------------------------------------------------------ free lists
 
-    def slot_of(self, code: int, size: int = 0) -> int:
+    def reuse_slot(self, code: int, size: int = 0) -> int:
+        """The free list an allocation of this kind (a tuple: of SIZE items) takes from, or -1."""
         if code == LIST:
             return 0
         if code == DICT:
             return 1
-        if code == TUPLE and 0 < size < self.model.tuple_free_list_sizes:
+        if code == TUPLE and 0 < size <= self.model.tuple_reused_up_to:
             return 1 + size
         return -1
 
     def uncount(self, op: int) -> None:
-        loops.uncount(self.kind[op], self.elen[op], self.free, self.caps, self.count,
-                      self.model.tuple_free_list_sizes)
+        loops.uncount(self.kind[op], self.elen[op], self.free, self.caps, self.count, self.model.tuple_kept_up_to)
 
     def clear_free_lists(self) -> None:
         """The end of a generation-2 collection: every kept object is freed for real."""
@@ -198,7 +200,7 @@ class Heap(Store):
     def store(self, src: int, item, key=None) -> str:
         """SRC now references ITEM: list append, dict item, set add or attribute. Returns the label."""
         code = self.kind[src]
-        if code in INSTANCES and self.model.instance_dict:
+        if code in INSTANCES and (self.model.instance_dict or src in self.instance_dict):
             return self.store(self._dict_of(src), item, self._attr_name(item, key))
         if code == LIST:
             self.incref(item)
@@ -239,10 +241,16 @@ class Heap(Store):
 
     def _store_attribute(self, src: int, item, key: str) -> None:
         """3.11+: inline values are visited (and cleared) in the order of the class's shared keys,
-        so the attribute goes where that order puts it."""
+        so the attribute goes where that order puts it. A new name the shared keys have no room
+        for gives the instance a real __dict__, which takes this attribute and every later one."""
         kind = self.kind_of(src)
         shared = self.shared_keys.get(kind, ())
         if key not in shared:
+            room = self.shared_keys_room(kind)
+            if room <= 0:
+                self.store(self._materialize(src), item, key)
+                return
+            self.table_set(self.shared_room, kind, room - 1)
             shared += (key,)
             self.table_set(self.shared_keys, kind, shared)
         keys = self.keys.get(src) or []
@@ -256,6 +264,48 @@ class Heap(Store):
         else:
             self.seq_insert(keys, i, key)
             self.edge_insert(src, i, item)
+        order = self.attr_order.get(src)
+        if order is None:
+            self.table_set(self.attr_order, src, [key])
+        else:
+            self.seq_append(order, key)
+
+    def shared_keys_room(self, kind: str) -> int:
+        """How many more names the class's shared keys take (their dk_usable)."""
+        room = self.shared_room.get(kind)
+        if room is None:
+            return max(0, self.model.shared_keys_max - len(self.shared_keys.get(kind, ())))
+        return room
+
+    def _init_inline_values(self, kind: str) -> None:
+        """3.11+ init_inline_values: a new instance's values array takes one slot of the class's
+        shared keys while more than one is left (so the more instances, the fewer names fit)."""
+        room = self.shared_keys_room(kind)
+        if room > 1:
+            self.table_set(self.shared_room, kind, room - 1)
+
+    def _materialize(self, inst: int) -> int:
+        """3.11+ make_dict_from_instance_attributes: the instance's values move into a new dict (in
+        the order they were set, as dictresize keeps it), which the instance then references alone;
+        tracked if a value may be. The dict is allocated first: a collection there sees the values
+        still in the instance."""
+        d = self.new_object("dict", f"{self.name_of(inst)}.__dict__")
+        keys = self.keys.get(inst) or []
+        items = self.items(inst)
+        order = self.table_pop(self.attr_order, inst) or list(keys)
+        values = [items[keys.index(k)] for k in order]
+        if order:
+            self.edges_set(d, values)
+            self.table_set(self.keys, d, list(order))
+            self.set_flag(d, KEYED)
+        self.edges_set(inst, [d])
+        self.table_set(self.keys, inst, ["__dict__"])
+        self.set_flag(inst, KEYED)
+        self.add_ref(d, 1)
+        self.table_set(self.instance_dict, inst, d)
+        if self.model.dicts_always_tracked or any(self.may_be_tracked(v) for v in values):
+            self.track(d)
+        return d
 
     def check_store(self, src: int, item, key=None) -> None:
         """Raise the error `store` would raise, before anything changes."""
@@ -336,6 +386,9 @@ class Heap(Store):
         self.edge_delete(holder, i)
         if keys is not None:
             self.seq_delete(keys, i)
+            order = self.attr_order.get(holder)
+            if order is not None:
+                self.seq_delete(order, order.index(label))
         self.decref(item)
         return label if self.kind[holder] != SET else "member"
 
@@ -396,6 +449,7 @@ class Heap(Store):
         if self.flags[op] & KEYED:
             self.table_pop(self.keys, op)
             self.table_pop(self.instance_dict, op)
+            self.table_pop(self.attr_order, op)
             self.set_flag(op, KEYED, False)
 
     def _free(self, op: int) -> None:

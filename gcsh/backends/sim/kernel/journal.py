@@ -184,7 +184,20 @@ class Journal:
 
     def end_trial(self, depth: int) -> None:
         """Roll the trial back and reopen the Change it was nested in (DEPTH: len(outer) before the
-        trial; the trial may have been interrupted before it was opened)."""
+        trial; the trial may have been interrupted before it was opened). Ctrl-C or running out of
+        memory during the rollback does not stop it half-way: it starts again (undoing is
+        idempotent), and the interruption is raised once the heap is whole."""
+        interruption = None
+        while True:
+            try:
+                self._end_trial(depth)
+                break
+            except (KeyboardInterrupt, MemoryError) as e:
+                interruption = e
+        if interruption is not None:
+            raise interruption
+
+    def _end_trial(self, depth: int) -> None:
         if len(self.outer) <= depth:
             return
         if self.open is self.outer[-1]:

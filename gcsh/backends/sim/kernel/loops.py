@@ -318,7 +318,7 @@ def garbage_edges(nxt, gen, refcnt, gc_refs, estart, elen, pool, head):
     return edges
 
 
-def uncount(kind, size, free, caps, count, tuple_sizes):
+def uncount(kind, size, free, caps, count, longest_tuple):
     """count0 as CPython keeps it when an object's memory goes: kept on its free list (no change)
     or given back through PyObject_GC_Del (count0 - 1, never below 0). Free-list slots: 0 lists,
     1 dicts, 1 + n tuples of length n."""
@@ -329,7 +329,7 @@ def uncount(kind, size, free, caps, count, tuple_sizes):
         slot = 0
     elif kind == DICT:
         slot = 1
-    elif kind == TUPLE and 0 < size < tuple_sizes:
+    elif kind == TUPLE and 0 < size <= longest_tuple:
         slot = 1 + size
     if slot >= 0 and free[slot] < caps[slot]:
         free[slot] += 1
@@ -337,7 +337,7 @@ def uncount(kind, size, free, caps, count, tuple_sizes):
         count[0] -= 1
 
 
-def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free, caps, count, tuple_sizes,
+def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free, caps, count, longest_tuple,
                  stack, freed):
     """delete_garbage for a plain garbage list (see scan_garbage and garbage_edges), given its ROWS in
     list order: take the first object still alive, tp_clear it under a temporary reference (a list
@@ -385,7 +385,7 @@ def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free
                         slot = 0
                     elif k == DICT:
                         slot = 1
-                    elif k == TUPLE and 0 < elen[x] < tuple_sizes:
+                    elif k == TUPLE and 0 < elen[x] <= longest_tuple:
                         slot = 1 + elen[x]
                     if slot >= 0 and free[slot] < caps[slot]:
                         free[slot] += 1

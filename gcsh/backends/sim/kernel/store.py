@@ -59,6 +59,8 @@ class Store:
         self.instance_dict: dict[int, int] = {}  # 3.10: instance -> its __dict__ object
         self.type_names: dict[int, str] = {}  # a type name other than the kind's (copied from a live heap)
         self.shared_keys: dict[str, tuple] = {}  # 3.11+: each class's shared attribute names, in order
+        self.shared_room: dict[str, int] = {}  # 3.11+: room left in them (dk_usable), once it changed
+        self.attr_order: dict[int, list] = {}  # 3.11+: an instance's inline attribute names as they were set
         self.garbage: list[int] = []  # gc.garbage
         self.names = Names(self)
         # --- the collector's scalar state (the gc module's globals)
@@ -81,9 +83,9 @@ class Store:
         self.heap_size = model.startup_heap
         self.interpreter_space = "pending"
         self.increment_size = 0  # the increment being collected (scratch, within one collection)
-        sizes = model.tuple_free_list_sizes
-        self.free = array("q", bytes(8 * (1 + sizes)))  # dead objects kept on each free list
-        self.caps = array("q", [model.list_free_list, model.dict_free_list] + [model.tuple_free_list] * (sizes - 1))
+        longest = model.tuple_kept_up_to
+        self.free = array("q", bytes(8 * (2 + longest)))  # dead objects kept on each free list
+        self.caps = array("q", [model.list_free_list, model.dict_free_list] + [model.tuple_free_list] * longest)
         if model.count_tracked:  # count0 follows tracking: a free list changes nothing it shows
             self.caps = array("q", bytes(8 * len(self.caps)))
         self.nlive = 0  # live objects
