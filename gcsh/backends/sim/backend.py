@@ -16,6 +16,8 @@ from ..gcargs import objects_generations
 from .models import MODELS, default_model, resolve
 from .freed import FreedNames
 
+CALLED = ("object", "finalizer", "legacy")  # made by calling their class (a call ends in a safe point)
+
 GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting", UNREACHABLE: "collecting",
               UNTRACKED: "untracked", FREED: "freed"}
 JSON_NAMES = 10_000  # names a JSON answer lists before it stops (the count is always complete)
@@ -68,11 +70,13 @@ class SimBackend(Backend):
     def begin_command(self) -> None:
         self.auto_reports = []
         del self.heap.freed_log[:]
+        del self.heap.stack[:]
 
     def end_command(self) -> list[dict]:
         heap = self.heap
         if heap.gc_scheduled:
             self._safe_point()
+        del heap.stack[:]
         return [self.report_dict(r) for r in self.auto_reports]
 
     def checkpoint(self, command: str, words: int):
@@ -142,12 +146,16 @@ class SimBackend(Backend):
                 # bound first, as `x = Object(); x.a = a` is: in 3.10 the first attribute
                 # allocates the instance's dict, and a collection there must see x referenced
                 heap.bind(name, op)
+                heap.stack[:] = [op]  # the new object is on the stack where a collection runs next
+                if kind in CALLED and heap.gc_scheduled:
+                    heap.safe_point()  # `x = Object()` is a call: a safe point before any attribute
                 for item in resolved:
                     heap.store(op, item)
             if resurrect:
                 heap.set_flag(op, RESURRECTS)
             if name not in heap.roots:
                 heap.bind(name, op)
+            heap.stack[:] = [op]
         finally:
             heap.release(held)
         return self.describe_object(op)
@@ -170,10 +178,16 @@ class SimBackend(Backend):
                 cb = heap.new_object("function", f"{name}.__callback__")
                 heap.track(cb)
                 heap.add_ref(cb, 1)
+            # weakref.ref(target, callback) takes its arguments as a tuple (the type has no
+            # vectorcall): 3.14.1+ count it while the weakref is made (earlier versions' free lists
+            # hide it), so it can be what schedules a collection
+            args = heap.open_transient()
             wr = heap.new_object("weakref", name)
             heap.track(wr)
+            heap.close_transient(args)
             heap.add_weakref(wr, t, cb)
             heap.bind(name, wr)
+            heap.stack[:] = [wr]  # the call's result, on the stack at the call's safe point
         finally:
             heap.release(held)
         return self.describe_object(wr)

@@ -438,7 +438,7 @@ def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
         if trace is not None:
             trace.append(t.Mark(marked=marked, work_to_do=heap.work_to_do))
         return None
-    heap.work_to_do -= mark_from_roots(heap)  # mark_stacks: the module frame's namespace
+    heap.work_to_do -= mark_from_roots(heap)  # mark_stacks
     size = heap.count_of(young)
     taken = []
     while size < heap.work_to_do and heap.nxt[pending] != pending:
@@ -467,22 +467,33 @@ def _expand(heap: Heap, first: int, into: int, pending: int) -> int:
 
 
 def mark_from_roots(heap: Heap) -> int:
-    """mark_global_roots / mark_stacks: when the interpreter's namespace is not visited yet, it
-    and everything not visited it reaches (the bound names' objects) move to the visited space."""
-    if heap.interpreter_space != "pending":
-        return 0  # frozen (gc.freeze()), or visited already in this scavenge
-    heap.interpreter_space = "visited"
+    """mark_global_roots and mark_stacks: the interpreter's namespace (the running frame's globals),
+    when it is not visited yet in this scavenge, and the objects on the stack, with everything not
+    visited they reach, move to the visited space, in the order mark_all_reachable finds them.
+    How many moved."""
+    marked = 0
+    found = []
+    if heap.interpreter_space == "pending":  # not frozen (gc.freeze()), nor visited already
+        heap.interpreter_space = "visited"
+        marked += heap.model.startup_heap
+        found += heap.roots.values()
+    found += reversed(heap.stack)  # mark_stacks walks the stack from its top down
     visited, pending = visited_head(heap), pending_head(heap)
-    marked = heap.model.startup_heap
-    queue = [op for op in heap.roots.values()]
-    while queue:
-        op = queue.pop(0)
-        if type(op) is not int or heap.gen[op] not in (0, pending):
-            continue
-        heap.list_move(op, visited, visited)
-        marked += 1
-        queue.extend(heap.traverse(op))
+    queue = []
+    for op in found:
+        marked += _mark(heap, op, visited, pending, queue)
+    while queue:  # mark_all_reachable: breadth first, each object moved when first found
+        for target in heap.traverse(queue.pop(0)):
+            marked += _mark(heap, target, visited, pending, queue)
     return marked
+
+
+def _mark(heap: Heap, op, visited: int, pending: int, queue: list) -> int:
+    if type(op) is not int or heap.gen[op] not in (0, pending):
+        return 0  # an atom, untracked, visited already or permanent
+    heap.list_move(op, visited, visited)
+    queue.append(op)
+    return 1
 
 
 def assess_work_to_do(heap: Heap) -> int:

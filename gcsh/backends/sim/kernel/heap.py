@@ -39,6 +39,10 @@ class Heap(Store):
         # ("G", phase, generation, collected, uncollectable) gc.callbacks; None: not recorded
         self.events: list[tuple] | None = None
         self.hidden: dict[int, None] = {}  # rows made with HIDDEN (left out of freed lists)
+        # what the running command holds on the interpreter's stack where a scheduled collection
+        # runs: the object a call just returned, or the one handed to the next call (the
+        # incremental collector marks it as a root, mark_stacks); emptied when the command ends
+        self.stack: list[int] = []
 
     def dispose(self) -> None:
         """Break the heap's own reference cycles, so that dropping it frees it at once (and no
@@ -136,6 +140,11 @@ class Heap(Store):
         return -1
 
     def uncount(self, op: int) -> None:
+        if self.model.count_tracked:  # 3.14.1+: its dealloc untracks it, if it is tracked at all
+            if loops.is_tracked(self.gen[op]):
+                self.count[0] = max(0, self.count[0] - 1)
+                self.heap_size -= 1
+            return
         loops.uncount(self.kind[op], self.elen[op], self.free, self.caps, self.count, self.model.tuple_kept_up_to)
 
     def clear_free_lists(self) -> None:
@@ -166,6 +175,20 @@ class Heap(Store):
             self.free[i] += 1
         elif self.count[0] > 0:
             self.count[0] -= 1
+
+    def open_transient(self) -> bool:
+        """3.14.1+: a tracked temporary (a call's argument tuple) counts in count0 while it lives:
+        an allocation meanwhile may find count0 over the threshold. Give it back with close_transient."""
+        if not self.model.count_tracked:
+            return False
+        self.count[0] += 1
+        self.heap_size += 1
+        return True
+
+    def close_transient(self, opened: bool) -> None:
+        if opened:
+            self.count[0] = max(0, self.count[0] - 1)
+            self.heap_size -= 1
 
     def scratch(self, slots: Iterable[str]) -> None:
         """Objects allocated and freed again inside one call, with no collection in between
