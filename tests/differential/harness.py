@@ -45,9 +45,10 @@ class Program:
     def source(self, threshold) -> str:
         """The Python program: it first resets the collector (collect, freeze what exists, collect
         again: the program's objects are then alone in generations 0-2, long_lived_total is 0 and
-        the free lists are empty), then runs each command, a safe point and an observation."""
+        the free lists are empty; the incremental collector's visited space is old[1], as the
+        simulator's), then runs each command, a safe point and an observation."""
         body = ["gc.disable(); gc.set_threshold(%d, %d, %d)" % tuple(threshold),
-                "gc.collect(); gc.freeze(); _stats(); gc.collect(); gc.enable()", "_m()"]
+                "_settle(); gc.collect(); gc.freeze(); _stats(); gc.collect(); gc.enable()", "_m()"]
         for stmts in self.python:
             body += stmts + ["_sp()", "_m()"]
         return "\n".join(body) + "\n"

@@ -499,7 +499,7 @@ def _mark(heap: Heap, op, visited: int, pending: int, queue: list) -> int:
 def assess_work_to_do(heap: Heap) -> int:
     scale = max(heap.threshold[1], 2)
     new = heap.count[0]
-    fraction = min(heap.heap_size // SCAN_RATE_DIVISOR // scale, new * 3 // 2)
+    fraction = min(heap.heap_size // SCAN_RATE_DIVISOR // scale, new * 2)
     heap.count[0] = 0
     return new + fraction
 
