@@ -197,6 +197,7 @@ def checks(path: Path, interp, model: str | None = None):
             template = stripped[2:].strip().replace("{{", "\0").replace("}}", "\1")
             expected = EXPRESSION.sub(lambda m: str(eval(m.group(1), {}, names)), template)
             expected = ELAPSED.sub("T.TTTTs elapsed", expected.replace("\0", "{").replace("\1", "}"))
+            expected = recordings.DURATION.sub("('duration', T)", expected)
             yield number, expected, expected in printed
         elif stripped and not stripped.startswith("#"):
             run.line(line, number)

@@ -37,12 +37,20 @@ def build_view(backend, names: list[str] | None = None) -> HeapView:
     for op in ops:
         name = heap.name_of(op)
         view.nodes[node_id(op)] = Node(
-            node_id(op), name, heap.type_name(op), heap.refcnt[op], GEN_LABELS[heap.gen[op]],
+            node_id(op), name, heap.type_name(op), heap.refcnt[op], _generation(heap, op, GEN_LABELS),
             heap.tracked(op), root=roots.get(name) == op,
             marks=_marks(heap, op, garbage, unreachable), summary=_summary(heap, op))
         view.edges.extend(_edges(heap, op))
     view.roots = {name: node_id(op) for name, op in roots.items() if node_id(op) in view.nodes}
     return view
+
+
+def _generation(heap, op: int, labels: dict):
+    """The picture's cluster: the generation, or (the incremental collector) which old space."""
+    g = heap.gen[op]
+    if heap.model.incremental and g in (1, 2):
+        return f"generation 2: old[{g - 1}], {'visited' if g == heap.gen_heads()[1] else 'pending'}"
+    return labels[g]
 
 
 def _reach(heap, start: list[int]) -> list[int]:

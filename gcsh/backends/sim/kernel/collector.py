@@ -35,13 +35,14 @@ DELETE_COLUMNS = (Heap.REFCNT, Heap.GEN, Heap.FLAGS, Heap.NXT, Heap.PRV, Heap.EL
 class Report:
     """What one collection did (`gc.collect` returns collected + uncollectable)."""
 
-    __slots__ = ("generation", "collected", "uncollectable", "unreachable_ids", "freed", "elapsed", "automatic",
-                 "trace")
+    __slots__ = ("generation", "collected", "uncollectable", "candidates", "unreachable_ids", "freed", "elapsed",
+                 "automatic", "trace")
 
     def __init__(self, generation: int, automatic: bool = False, trace: t.Trace | None = None) -> None:
         self.generation = generation
         self.collected = 0  # m: final_unreachable plus weakrefs freed after their callbacks
         self.uncollectable = 0  # n: the legacy-finalizer closure
+        self.candidates = 0  # the objects the collection examined (update_refs)
         self.unreachable_ids = array("i")  # as DEBUG_COLLECTABLE lists them
         self.freed = array("i")  # every object freed during the collection
         self.elapsed = 0.0
@@ -141,13 +142,18 @@ def move_legacy_finalizers(heap: Heap, old: int) -> None:
 
 def handle_weakrefs(heap: Heap, old: int) -> tuple[int, list[int], list[int]]:
     """Clear every weakref to the garbage, then call the callbacks of those that are not garbage
-    themselves. Returns (weakrefs freed after their callback, cleared, called)."""
+    themselves. Returns (weakrefs freed after their callback, cleared, called). 3.15
+    (handle_weakref_callbacks, gh-135552) clears only the weakrefs with callbacks here; the others
+    answer until the finalizers have run (clear_weakrefs)."""
+    late = heap.model.weakrefs_cleared_late
     cleared, called = [], []
     for op in list(heap.objects(UNREACHABLE_HEAD)):
-        if heap.kind[op] == WEAKREF and heap.referent.get(op) is not None:
+        if not late and heap.kind[op] == WEAKREF and heap.referent.get(op) is not None:
             heap.clear_weakref(op)  # a weakref in the garbage never calls back
             cleared.append(op)
         for wr in heap.weakrefs_to(op):
+            if late and wr not in heap.callback:
+                continue
             heap.clear_weakref(wr)
             cleared.append(wr)
             if wr not in heap.callback or is_collecting(heap.gen[wr]):
@@ -165,6 +171,20 @@ def handle_weakrefs(heap: Heap, old: int) -> tuple[int, list[int], list[int]]:
         else:
             freed += 1
     return freed, cleared, called
+
+
+def clear_weakrefs(heap: Heap, head: int) -> list[int]:
+    """3.15: after the finalizers, the weakrefs still pointing into what stays garbage (and the
+    weakrefs in it) are cleared; a resurrected object keeps its weakrefs. Returns those cleared."""
+    cleared = []
+    for op in heap.objects(head):
+        if heap.kind[op] == WEAKREF and heap.referent.get(op) is not None:
+            heap.clear_weakref(op)
+            cleared.append(op)
+        for wr in heap.weakrefs_to(op):
+            heap.clear_weakref(wr)
+            cleared.append(wr)
+    return cleared
 
 
 def finalize_garbage(heap: Heap) -> list[int]:
@@ -273,9 +293,9 @@ def collect(heap: Heap, g: int, trace: t.Trace | None = None, automatic: bool = 
     heap.collecting = True
     freed_before = len(heap.freed_log)
     try:
-        run_callbacks(heap, "start", g, 0, 0)
+        run_callbacks(heap, "start", g, Report(g))
         _collect_main(heap, g, report, trace)
-        run_callbacks(heap, "stop", g, report.collected, report.uncollectable)
+        run_callbacks(heap, "stop", g, report)
         if heap.model.done_line == "after" and heap.debug & DEBUG_STATS:
             done_line(heap, report)
     finally:
@@ -309,8 +329,10 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
             heap.list_merge(i, g)
         young, old = g, g + 1 if g < 2 else 2
     if trace is not None:
-        trace.append(t.Start(generation=g, young=rows(heap, young)))
+        trace.append(t.Start(generation=g, young=rows(heap, young),
+                             visited=heap.visited_space if heap.model.incremental else None))
 
+    report.candidates = heap.count_of(young)
     reachable, found = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
     untracked = untrack(heap, young, TUPLE, reachable)
     k = accel.loops_for(heap)
@@ -348,13 +370,18 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         freed_wr, cleared, called = handle_weakrefs(heap, old)
         report.collected += freed_wr
         if trace is not None and (cleared or called):
-            trace.append(t.HandleWeakrefs(cleared=cleared, called=called, freed=freed_wr))
+            trace.append(t.HandleWeakrefs(cleared=cleared, called=called, freed=freed_wr,
+                                          late=heap.model.weakrefs_cleared_late))
         ran = finalize_garbage(heap)
     if trace is not None:
         trace.append(t.FinalizeGarbage(finalized=ran))
     resurrected = handle_resurrected_objects(heap, old, trace, again=bool(ran) or trace is not None)
     if trace is not None and ran:
         trace.append(t.Resurrected(resurrected=resurrected, to=old, still=rows(heap, STILL_HEAD)))
+    if heap.model.weakrefs_cleared_late and not plain:
+        late = clear_weakrefs(heap, STILL_HEAD)
+        if trace is not None and late:
+            trace.append(t.ClearWeakrefs(cleared=late))
 
     final = k.list_size(heap.nxt, STILL_HEAD) if ran or not plain else len(report.unreachable_ids)
     report.collected += final
@@ -388,6 +415,8 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     heap.stats[3 * g] += 1
     heap.stats[3 * g + 1] += report.collected
     heap.stats[3 * g + 2] += report.uncollectable
+    heap.stats[9 + g] += report.candidates
+    heap.stats[12 + g] += report.elapsed
 
 
 def done_line(heap: Heap, report: Report) -> None:
@@ -429,6 +458,8 @@ def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
         return visited, visited
     heap.work_to_do += assess_work_to_do(heap)
     if heap.work_to_do < 0:
+        if trace is not None:
+            trace.append(t.Budget(work_to_do=heap.work_to_do))
         return None
     untrack(heap, young, TUPLE, heap.count_of(young))
     if heap.marking:
@@ -436,7 +467,7 @@ def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
         heap.work_to_do -= 2 * marked  # mark_at_start and its caller both subtract it
         heap.marking = False
         if trace is not None:
-            trace.append(t.Mark(marked=marked, work_to_do=heap.work_to_do))
+            trace.append(t.Mark(marked=marked, work_to_do=heap.work_to_do, visited=heap.visited_space))
         return None
     heap.work_to_do -= mark_from_roots(heap)  # mark_stacks
     size = heap.count_of(young)
@@ -448,7 +479,8 @@ def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
         size += 1 + _expand(heap, op, young, pending)
     heap.increment_size = size
     if trace is not None:
-        trace.append(t.Increment(young=rows(heap, young), taken=taken, work_to_do=heap.work_to_do))
+        trace.append(t.Increment(young=rows(heap, young), taken=taken, work_to_do=heap.work_to_do,
+                                 visited=heap.visited_space))
     return young, visited
 
 
@@ -562,9 +594,12 @@ def debug_line(what: str, heap: Heap, op: int) -> str:
     return f"gc: {what} <{heap.type_name(op)} {address(op)}>  # {heap.name_of(op)}"
 
 
-def run_callbacks(heap: Heap, phase: str, g: int, collected: int, uncollectable: int) -> None:
+def run_callbacks(heap: Heap, phase: str, g: int, report: Report) -> None:
     if heap.callbacks_on:
+        collected, uncollectable = report.collected, report.uncollectable
         info = {"generation": g, "collected": collected, "uncollectable": uncollectable}
+        if heap.model.stats_candidates:
+            info.update(candidates=report.candidates, duration=report.elapsed)
         heap.scratch(["dict"])  # the info dict, built for the callbacks and dropped after them
         # (no collection can start inside it: the collector is running)
         heap.record("G", phase, g, collected, uncollectable)

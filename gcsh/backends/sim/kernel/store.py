@@ -68,7 +68,9 @@ class Store:
         self.threshold = list(model.thresholds)
         self.enabled = True
         self.debug = 0
-        self.stats = [0] * 9  # per generation: collections, collected, uncollectable
+        # per generation: collections, collected, uncollectable (0-8), then (3.15) candidates (9-11)
+        # and the seconds spent (12-14)
+        self.stats = [0] * 12 + [0.0] * 3
         self.long_lived_total = 0
         self.long_lived_pending = 0
         self.gc_scheduled = False
@@ -471,7 +473,10 @@ class Store:
 
     def stats_of(self, g: int) -> dict:
         s = self.stats
-        return {"collections": s[3 * g], "collected": s[3 * g + 1], "uncollectable": s[3 * g + 2]}
+        entry = {"collections": s[3 * g], "collected": s[3 * g + 1], "uncollectable": s[3 * g + 2]}
+        if self.model.stats_candidates:
+            entry.update(candidates=s[9 + g], duration=s[12 + g])
+        return entry
 
     def free_lists(self) -> dict[str, int]:
         """How many dead objects each free list holds (the non-empty ones)."""
