@@ -538,12 +538,11 @@ def assess_work_to_do(heap: Heap) -> int:
 
 def incremental_done(heap: Heap, g: int) -> None:
     """The bookkeeping after collect(g) collected its region."""
-    scale = max(heap.threshold[1], 2)
     if g == 0:
         heap.count[0] = 0
         heap.count[visited_head(heap)] += 1
     elif g == 1:
-        heap.work_to_do += heap.heap_size // SCAN_RATE_DIVISOR // scale - heap.increment_size
+        heap.work_to_do -= heap.increment_size
         if heap.nxt[pending_head(heap)] == pending_head(heap):
             completed_scavenge(heap)
     else:
