@@ -148,7 +148,7 @@ def _end_frame(story: _Story, after: HeapView) -> HeapView:
     verb = "kept in gc.garbage (DEBUG_SAVEALL)" if end.get("saved") else "tp_clear broke the cycles"
     where = f"generation {to}" if story.visited is None else f"old[{story.visited}], the visited space"
     if story.visited is not None and not any("visited" in str(n.generation) for n in after.nodes.values()):
-        where += "; with nothing left pending the scavenge is over, and every old object is pending again"
+        where += "; the scavenge is over: all are pending again"
     caption = (f"5. delete_garbage: {verb}; freed: {_names([story.before.nodes[i].name for i in freed])}; "
                f"survivors moved to {where}")
     if survivors.get("untracked"):
