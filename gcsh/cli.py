@@ -29,14 +29,22 @@ def _models() -> dict[str, str]:
     return model_choices()
 
 
+def _model_of(version: str) -> str:
+    """Any CPython 3.14.N names the model of its collector (`--model 3.14.3` is 3.14.2)."""
+    from .backends.sim.models import resolve
+    return resolve(version) or version
+
+
 class Opt:
     """One option of the command line."""
 
-    __slots__ = ("flags", "dest", "metavar", "help", "choices", "default", "action")
+    __slots__ = ("flags", "dest", "metavar", "help", "choices", "default", "action", "resolve")
 
     def __init__(self, flags: tuple[str, ...], dest: str, help: str, metavar: str | None = None,
-                 choices: "Callable[[], dict] | dict | tuple | None" = None, default=None, action: str = "store"):
+                 choices: "Callable[[], dict] | dict | tuple | None" = None, default=None, action: str = "store",
+                 resolve: "Callable[[str], str] | None" = None):
         self.flags, self.dest, self.help, self.metavar = flags, dest, help, metavar
+        self.resolve = resolve  # what a value stands for, before it is checked against the choices
         self.choices, self.default, self.action = choices, default, action  # action: store, true, help, version
 
     @property
@@ -58,8 +66,8 @@ OPTIONS: tuple[Opt, ...] = (
     Opt(("-h", "--help"), "help", "show this help and exit", action="help"),
     Opt(("-c",), "commands", "run these commands (';' or new lines separate them), then exit", "CMDS"),
     Opt(("--backend",), "backend", "start in this backend (default sim)", "NAME", BACKENDS),
-    Opt(("--model",), "model", "the CPython version the simulator models (default: this interpreter's)",
-        "VERSION", _models),
+    Opt(("--model",), "model", "the CPython version the simulator models (default: this interpreter's; "
+        "any 3.14.N picks the model of its collector)", "VERSION", _models, resolve=_model_of),
     Opt(("--json",), "json", "one JSON object per command on stdout", action="true"),
     Opt(("--keep-going",), "keep_going", "in files, go on after a failing command", action="true"),
     Opt(("--echo",), "echo", "print each command before its output", action="true"),
@@ -147,6 +155,8 @@ def parse_args(argv: Sequence[str]) -> Args:
 
 def _store(args: Args, opt: Opt, value: str | None) -> None:
     if opt.action == "store":
+        if opt.resolve is not None and value is not None:
+            value = opt.resolve(value)
         words = opt.choice_words()
         if words is not None and value not in words:
             raise UsageError(f"argument {'/'.join(opt.flags)}: invalid choice: {value!r} "

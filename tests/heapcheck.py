@@ -16,7 +16,7 @@ import gcsh.backends.sim as sim_package
 from gcsh.backends.sim import invariants, persist
 from gcsh.runner import Session
 
-MODELS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+MODELS = ("3.10", "3.11", "3.12", "3.13", "3.14.0", "3.14.2", "3.14", "3.15")
 # Commands that are not one change but many: `source` runs a file's commands, each atomic, and
 # the ones before a failing command stay done (as in any script).
 NOT_ATOMIC = frozenset({"source"})

@@ -82,10 +82,19 @@ class Run:
         self.session = Session(self.out, self.err, json_mode=True, model=model)
         self.kept: dict[str, object] = {}
         self.kinds: dict[str, str] = {}
+        self.stream: list[tuple[str, str]] = []  # the collector's debug lines and events, interleaved
+        sim = self.session.sim
+        report = sim.emit
+
+        def emit(kind: str, text: str) -> None:
+            self.stream.append((kind, text))
+            report(kind, text)
+        sim.emit = sim.heap.emit = emit
 
     def line(self, text: str, number: int) -> None:
         m = re.search(r"#>\s*(\w+)\s*$", text)
         out_at, err_at = self.out.tell(), self.err.tell()
+        del self.stream[:]
         self.session.run_line(text, "scenario", number)
         if not m:
             return
@@ -108,6 +117,7 @@ class Run:
         self.kept[name + "_events"] = events
         self.kept[name + "_dels"] = [e.split(".__del__")[0] for e in events if ".__del__()" in e]
         self.kept[name + "_debug"] = debug
+        self.kept[name + "_stream"] = [(k, t) for k, t in self.stream if k == "event" or t.startswith("gc: ")]
 
     def kind_of(self, name: str) -> str:
         heap = self.session.sim.heap
@@ -150,7 +160,20 @@ def helpers(run: Run, types: dict[str, str]) -> dict:
                 return sorted(eval(m.group(1)).items())
         return None
 
-    return {"names": lambda names: "[" + ", ".join(names) + "]", "types": type_names, "debug": debug,
+    def trail(stream):
+        """Debug lines and gc.callbacks calls in the order they came, the calls as s33's callback
+        writes them (`CALLBACK stop 0 collected=1`)."""
+        out = []
+        for kind, text in stream:
+            m = re.match(r"gc callback: (\w+) (\{.*\})$", text)
+            if kind == "debug":
+                out.append(debug([text]))
+            elif m:
+                i = eval(m.group(2))
+                out.append(f"CALLBACK {m.group(1)} {i['generation']} collected={i['collected']}")
+        return "\n".join(out)
+
+    return {"trail": trail, "names": lambda names: "[" + ", ".join(names) + "]", "types": type_names, "debug": debug,
             "info": info, "where": lambda name, *gens: [g for g, members in enumerate(gens) if name in members],
             "delta": lambda after, before: [{k: a[k] - b[k] for k in ("collections", "collected", "uncollectable")}
                                             for a, b in zip(after, before)]}
@@ -174,6 +197,7 @@ def checks(path: Path, interp, model: str | None = None):
             template = stripped[2:].strip().replace("{{", "\0").replace("}}", "\1")
             expected = EXPRESSION.sub(lambda m: str(eval(m.group(1), {}, names)), template)
             expected = ELAPSED.sub("T.TTTTs elapsed", expected.replace("\0", "{").replace("\1", "}"))
+            expected = recordings.DURATION.sub("('duration', T)", expected)
             yield number, expected, expected in printed
         elif stripped and not stripped.startswith("#"):
             run.line(line, number)
@@ -191,7 +215,7 @@ def test_scenario_matches_what_cpython_printed(path, interp, only):
         assert agrees, (f"{path.name}:{number} with model {interp.model}: the simulator gives\n  {expected}\n"
                         f"but {script} printed on {interp.label}:\n{recordings.read(interp.version)[script].text}")
         checked += 1
-    assert checked, f"{path.name} checks nothing"
+    assert checked or any(interp.model in models for models, _ in known.values()), f"{path.name} checks nothing"
 
 
 def test_every_program_is_translated_or_said_to_be_inexpressible():

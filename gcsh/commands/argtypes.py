@@ -207,7 +207,14 @@ KINDS = {
 
 def model_choices() -> dict[str, str]:
     from ..backends.sim.models import MODELS as PROFILES
-    return {v: f"CPython {v}, checked against {m.checked}" for v, m in PROFILES.items()}
+    return {v: f"CPython {m.releases or v}, checked against {m.checked}" for v, m in PROFILES.items()}
+
+
+def _model(word: Word) -> str:
+    """A model's name, or any CPython 3.14.N (the model of its collector)."""
+    from ..backends.sim.models import resolve
+    found = resolve(word.text)
+    return found if found is not None else _choice(model_choices, "model")(word)
 
 
 def _kind_text(text: str) -> str:
@@ -229,6 +236,6 @@ FLAG = ArgType("flag", parse_flag, "a debug flag, optionally with + or -")
 PATH = ArgType("path", _path, "a file name")
 WORD = ArgType("word", _word, "a word", fast=_same)
 BACKEND = ArgType("backend", _choice(BACKENDS, "backend"), "a backend", BACKENDS)
-MODEL = ArgType("model", _choice(model_choices, "model"), "a CPython version", model_choices)
+MODEL = ArgType("model", _model, "a CPython version", model_choices)
 ONOFF = choice({"on": "turn it on", "off": "turn it off"}, "choice")
 COMMAND = ArgType("command", _command_word, "a command name")

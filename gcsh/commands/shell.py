@@ -21,9 +21,15 @@ def backend(ctx, name):
 
 
 @command("model", topic="shell", summary="show or change the CPython version the simulator models",
-         args=(Arg("VERSION", MODEL, "3.10, 3.11, 3.12 or 3.13", optional=True),),
-         examples=("model", "model 3.10"),
-         details="Changing the model starts the simulator with an empty heap.", backends=("sim",))
+         args=(Arg("VERSION", MODEL, "3.10 to 3.15, or a 3.14 release: 3.14.0-3.14.4 the incremental "
+                                     "collector, 3.14.5 and later the generational one", optional=True),),
+         examples=("model", "model 3.10", "model 3.14.2"),
+         details="Changing the model starts the simulator with an empty heap. The models: 3.10, 3.11, 3.12, "
+                 "3.13 (checked against the real interpreters), 3.14.0 (the incremental collector, count0 per "
+                 "allocation, no `gc: done` line; from CPython's source), 3.14.2 (the incremental collector of "
+                 "3.14.1-3.14.4, checked against CPython 3.14.2 in WebAssembly), 3.14 (3.14.5 and later, "
+                 "generational again; the fact sheet) and 3.15 (checked against 3.15.0rc1 in WebAssembly).",
+         backends=("sim",))
 def model(ctx, version):
     sim = ctx.session.sim
     if version is not None:

@@ -32,8 +32,10 @@ class _Story:
         self.steps: dict[str, dict] = {}
         for step in steps:
             self.steps.setdefault(step["phase"], step)  # the first run of each phase
-        self.generation = self.steps["start"]["generation"]
-        self.young = self._ids(self.steps["start"]["young"])
+        start = self.steps.get("start", {})  # none: an increment that only marked, or had no budget
+        self.generation = start.get("generation")
+        self.young = self._ids(start.get("young", []))
+        self.visited = start.get("visited")  # the incremental collector's visited space (0, 1), or None
 
     def _ids(self, names) -> list[str]:
         return [self.ids[name] for name in names if name in self.ids]
@@ -62,8 +64,14 @@ def phase_views(before: HeapView, steps, after: HeapView) -> list[tuple[str, Hea
     """(phase, view) for each frame of the collection that STEPS (the trace of `collect --trace`:
     a kernel Trace, or its `as_dicts()` form) recorded."""
     story = _Story(before, steps)
+    if story.generation is None:
+        return _idle_frames(story, after)
     g, young = story.generation, story.young
     merged = "generation 0" if g == 0 else f"generations 0–{g}"
+    if story.visited is not None:
+        pending = f"old[{1 - story.visited}]"
+        merged = ("the young generation", f"the increment: the young generation and what it took from {pending}",
+                  "every generation: young, old[0] and old[1]")[g]
     frames = [("before", story.frame(
         f"0. before collect({g}): the {len(young)} tracked objects of {merged} are about to be examined",
         story.marked([(young, "young")])))]
@@ -115,6 +123,22 @@ def _finalizer_frame(story: _Story, reachable: list[str], unreachable: list[str]
     return story.frame(caption, marks, gc_refs, cleared=set(story._ids(weakrefs.get("cleared", []))))
 
 
+def _idle_frames(story: _Story, after: HeapView) -> list[tuple[str, HeapView]]:
+    """collect(1) in the incremental collector when it examines nothing: the first increment of a
+    scavenge marks what the roots reach instead; without budget it does nothing at all."""
+    mark = story.steps.get("mark_at_start")
+    if mark:
+        caption = (f"1. mark_at_start: a scavenge begins; what the roots reach moves to old[{mark['visited']}], "
+                   f"the visited space ({mark['marked']:,} objects with the interpreter's own); nothing is collected")
+    else:
+        caption = (f"1. assess_work_to_do: work_to_do is {story.steps['assess_work_to_do']['work_to_do']:,}, "
+                   f"below 0: this increment examines nothing")
+    before = story.frame("0. before collect(1): an increment of the old generation", {})
+    end = HeapView(after.backend, roots=dict(after.roots), caption=caption, debug=after.debug, notes=list(after.notes))
+    end.nodes, end.edges = dict(after.nodes), list(after.edges)
+    return [("before", before), ("end", end)]
+
+
 def _end_frame(story: _Story, after: HeapView) -> HeapView:
     """The heap after the collection, with what it freed drawn as ghosts."""
     end = story.steps.get("delete_garbage", {})
@@ -122,8 +146,11 @@ def _end_frame(story: _Story, after: HeapView) -> HeapView:
     survivors = story.steps.get("untrack", {})
     to = survivors.get("to", story.generation)
     verb = "kept in gc.garbage (DEBUG_SAVEALL)" if end.get("saved") else "tp_clear broke the cycles"
+    where = f"generation {to}" if story.visited is None else f"old[{story.visited}], the visited space"
+    if story.visited is not None and not any("visited" in str(n.generation) for n in after.nodes.values()):
+        where += "; the scavenge is over: all are pending again"
     caption = (f"5. delete_garbage: {verb}; freed: {_names([story.before.nodes[i].name for i in freed])}; "
-               f"survivors moved to generation {to}")
+               f"survivors moved to {where}")
     if survivors.get("untracked"):
         caption += f" (untracked, holding nothing trackable: {_names(survivors['untracked'])})"
     view = HeapView(after.backend, roots=dict(after.roots), caption=caption, debug=after.debug,
@@ -147,7 +174,8 @@ def shared_order(frames: list[tuple[str, HeapView]]) -> list[str]:
     """Which objects a summarised frame keeps first, the same in every frame: what the collection
     finds unreachable, then the rest of what it examines, then everything else."""
     views = dict(frames)
-    found = [nid for nid, n in views["move_unreachable"].nodes.items() if "unreachable" in n.marks]
+    examined = views.get("move_unreachable")  # none when an increment examined nothing
+    found = [nid for nid, n in examined.nodes.items() if "unreachable" in n.marks] if examined else []
     young = [nid for nid, n in views["before"].nodes.items() if "young" in n.marks]
     order, _ = walk(replace(views["before"], focus=found + young))
     taken = set(order)

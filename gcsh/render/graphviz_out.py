@@ -21,6 +21,7 @@ NAMES_SHOWN = 25  # rows of the names and gc.garbage tables
 
 CLUSTERS = {  # generation -> (fill, border)
     0: ("#eff6ff", "#93c5fd"), 1: ("#fefce8", "#facc15"), 2: ("#f0fdf4", "#86efac"),
+    "generation 2: old[0]": ("#f0fdf4", "#86efac"), "generation 2: old[1]": ("#ecfeff", "#67e8f9"),
     "permanent": ("#f5f3ff", "#c4b5fd"), "collecting": ("#fff7ed", "#fdba74"), "freed": ("#f8fafc", "#e2e8f0"),
 }
 
@@ -64,8 +65,9 @@ def dot_source(view: HeapView, layout: str = "dot") -> str:
         by_generation.setdefault(n.generation, []).append(n)
     for generation in sorted(by_generation, key=generation_order):
         members = by_generation[generation]
-        if generation in CLUSTERS:
-            fill, border = CLUSTERS[generation]
+        look = CLUSTERS.get(generation) or CLUSTERS.get(str(generation).split(",")[0])  # old[0], old[1]
+        if look:
+            fill, border = look
             with g.subgraph(name=f"cluster_{generation}") as c:
                 c.attr(label=f"<<B>{text(generation_title(generation), NAME_LIMIT)}</B>>", style="rounded,filled",
                        fillcolor=fill, color=border, fontname=FONT, fontsize="12", fontcolor=INK)

@@ -18,6 +18,7 @@ LIMIT = 20  # names shown per list (and gc_refs entries, and steps of the walk)
 class _Lines:
     def __init__(self, trace, limit: int | None) -> None:
         self.trace, self.limit = trace, limit
+        self.visited = None  # the incremental collector's visited space, once the start says it
 
     def names(self, rows) -> str:
         return name_list(self.trace.named(rows), self.limit) if len(rows) else "none"
@@ -31,9 +32,39 @@ class _Lines:
 
 
 def _start(e, w) -> list[str]:
-    merged = {0: "generation 0", 1: "generation 1, then generation 0 appended",
-              2: "generation 2, then generations 0 and 1 appended"}[e.generation]
+    if e.visited is None:
+        merged = {0: "generation 0", 1: "generation 1, then generation 0 appended",
+                  2: "generation 2, then generations 0 and 1 appended"}[e.generation]
+    else:  # the incremental collector (3.14.0-3.14.4)
+        w.visited = e.visited
+        visited, pending = _space(e.visited), _space(1 - e.visited)
+        merged = {0: "the young generation",
+                  1: f"the increment (the young generation, then what it took from {pending})",
+                  2: f"{visited}, then {pending} and the young generation appended"}[e.generation]
     return [f"start: the list to examine is {merged}: {len(e.young)} objects", f"   [{w.names(e.young)}]"]
+
+
+def _space(i: int) -> str:
+    return f"old[{i}]"
+
+
+def _mark(e, w) -> list[str]:
+    return [f"mark_at_start: a scavenge of the old generation begins: instead of collecting, what the roots reach "
+            f"(the interpreter's namespace, what is on the stack) moves to {_space(e.visited)}, the visited space",
+            f"   {e.marked:,} objects marked; work_to_do is now {e.work_to_do:,}; nothing is collected"]
+
+
+def _budget(e, w) -> list[str]:
+    return [f"assess_work_to_do: work_to_do is {e.work_to_do:,}, below 0 (the marking is paid back first): "
+            f"this increment examines nothing"]
+
+
+def _increment(e, w) -> list[str]:
+    pending = _space(1 - e.visited)
+    taken = (f"then from {pending} (pending), each with what it reaches that is not visited yet: "
+             f"{w.names(e.taken)}" if len(e.taken) else f"nothing taken from {pending} (pending)")
+    return [f"increment: work_to_do {e.work_to_do:,}; the young generation, {taken}",
+            f"   survivors go to {_space(e.visited)}, the visited space"]
 
 
 def _update_refs(e, w) -> list[str]:
@@ -69,10 +100,12 @@ def _move_unreachable(e, w) -> list[str]:
 
 
 def _untrack(e, w) -> list[str]:
-    head = "untrack_tuples" + (" and untrack_dicts" if e.to == 2 else "") + ": "
+    incremental = w.visited is not None
+    head = "untrack_tuples" + (" and untrack_dicts" if e.to == 2 and not incremental else "") + ": "
     head += (f"nothing in them can be part of a cycle, so they are no longer tracked: {w.names(e.untracked)}"
              if len(e.untracked) else "nothing to untrack")
-    return [head, f"   the survivors move to the tail of generation {e.to}: {w.names(e.survivors)}"]
+    where = f"{_space(w.visited)} (the visited space)" if incremental else f"generation {e.to}"
+    return [head, f"   the survivors move to the tail of {where}: {w.names(e.survivors)}"]
 
 
 def _legacy(e, w) -> list[str]:
@@ -84,13 +117,19 @@ def _legacy(e, w) -> list[str]:
 
 
 def _weakrefs(e, w) -> list[str]:
-    lines = [f"handle_weakrefs: weakrefs to the garbage are cleared before any finalizer runs: {w.names(e.cleared)}"]
+    which = "weakrefs with callbacks to the garbage are" if e.late else "weakrefs to the garbage are"
+    lines = [f"handle_weakrefs: {which} cleared before any finalizer runs: {w.names(e.cleared)}"]
     if e.called:
         lines.append(f"   then the callbacks of those not garbage themselves run (newest first), "
                      f"each seeing a dead referent: {w.names(e.called)}")
     if e.freed:
         lines.append(f"   {e.freed} of them died after their callback: counted as collected")
     return lines
+
+
+def _clear_weakrefs(e, w) -> list[str]:
+    return [f"clear_weakrefs: the other weakrefs to what is still garbage are cleared now, after the finalizers "
+            f"(a resurrected object keeps its weakrefs): {w.names(e.cleared)}"]
 
 
 def _finalize(e, w) -> list[str]:
@@ -127,8 +166,9 @@ def _result(e, w) -> list[str]:
 
 PHASES = {"start": _start, "update_refs": _update_refs, "subtract_refs": _subtract_refs,
           "move_unreachable": _move_unreachable, "untrack": _untrack, "move_legacy_finalizers": _legacy,
-          "handle_weakrefs": _weakrefs, "finalize_garbage": _finalize, "delete_garbage": _delete,
-          "result": _result}
+          "handle_weakrefs": _weakrefs, "finalize_garbage": _finalize, "clear_weakrefs": _clear_weakrefs,
+          "delete_garbage": _delete, "result": _result, "mark_at_start": _mark, "increment": _increment,
+          "assess_work_to_do": _budget}
 AGAIN = ("update_refs", "subtract_refs", "move_unreachable")
 RESURRECTION = ("handle_resurrected_objects: deduce_unreachable again on the garbage alone, "
                 "to see whether a __del__ made any of it reachable")

@@ -45,9 +45,10 @@ class Program:
     def source(self, threshold) -> str:
         """The Python program: it first resets the collector (collect, freeze what exists, collect
         again: the program's objects are then alone in generations 0-2, long_lived_total is 0 and
-        the free lists are empty), then runs each command, a safe point and an observation."""
+        the free lists are empty; the incremental collector's visited space is old[1], as the
+        simulator's), then runs each command, a safe point and an observation."""
         body = ["gc.disable(); gc.set_threshold(%d, %d, %d)" % tuple(threshold),
-                "gc.collect(); gc.freeze(); _stats(); gc.collect(); gc.enable()", "_m()"]
+                "_settle(); gc.collect(); gc.freeze(); _stats(); gc.collect(); gc.enable()", "_m()"]
         for stmts in self.python:
             body += stmts + ["_sp()", "_m()"]
         return "\n".join(body) + "\n"
@@ -68,6 +69,7 @@ class SimRunner:
         self.session = Session(self.out, self.err, json_mode=True, model=model)
         self.backend = self.session.sim
         self.sim_heap.events = []
+        self.backend.freeze()  # as the Python prologue freezes the interpreter's own objects
         self.program = Program(model)
         self.program.stats = self.backend.get_stats()
         self.program.sim.append(self.observe([], [], []))
@@ -114,11 +116,11 @@ class SimRunner:
 
     def observe(self, events, debug, collected) -> dict:
         heap = self.sim_heap
-        count = list(heap.count)
+        count = heap.get_count()
         heap.scratch(["tuple3"])  # gc.get_count()'s result
         gens = []
         for g in range(3):
-            gens.append([heap.name_of(op) for op in heap.objects(g)])
+            gens.append([heap.name_of(op) for h in heap.object_lists(g) for op in heap.objects(h)])
             heap.scratch(["list"])  # gc.get_objects(g)'s result
         bound = {}
         for name in self.program.names:

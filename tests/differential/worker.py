@@ -50,6 +50,35 @@ class Legacy:
     def __tp_del__(self):
         _rec.append("T"); _rec.append(_idn.get(id(self)))
 
+def _settle():
+    # The incremental collector (3.14.0-3.14.4) lists old[0] before old[1] in gc.get_objects(2),
+    # whichever of them is the visited space, and which one it is depends on every collection this
+    # worker ran before. Called with the permanent generation empty, so that each full collection
+    # swaps the spaces: leave old[0] visited, so that the prologue's next collect() makes old[1]
+    # the visited space, as the simulator starts.
+    x = []
+    gc.collect(0)
+    L = gc.get_objects(2)
+    i = 0
+    while i < len(L) and L[i] is not x:
+        i += 1
+    found = i < len(L)
+    L = None
+    if not found:
+        return  # the generational collector: a survivor of collect(0) is in generation 1
+    a = []
+    gc.collect(2)  # a goes to the visited space, which then becomes the pending one
+    b = []
+    gc.collect(0)  # b goes to the visited space
+    L = gc.get_objects(2)
+    i = 0
+    while L[i] is not a and L[i] is not b:
+        i += 1
+    if L[i] is a:  # a in old[0]: old[1] is visited now
+        L = None
+        gc.collect(2)
+    L = None
+
 def _reg(o, n):
     _idn[id(o)] = n
     _rec.append("R"); _rec.append(_err.tell()); _rec.append(id(o)); _rec.append(n)
@@ -156,6 +185,7 @@ def warm_up(ns, code):
     ns["_m"]()
     ns["_stats"]()
     ns["_referrers"]()
+    ns["_settle"]()
     target = Warm()
     ref = weakref.ref(target)
     for const in code.co_consts:

@@ -13,8 +13,10 @@ from .kernel.heap import Heap
 from .kernel.layout import (FINALIZED, handle, COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
                             address)
 from ..gcargs import objects_generations
-from .models import MODELS, default_model
+from .models import MODELS, default_model, resolve
 from .freed import FreedNames
+
+CALLED = ("object", "finalizer", "legacy")  # made by calling their class (a call ends in a safe point)
 
 GEN_LABELS = {0: 0, 1: 1, 2: 2, PERMANENT: "permanent", COLLECTING: "collecting", UNREACHABLE: "collecting",
               UNTRACKED: "untracked", FREED: "freed"}
@@ -26,7 +28,7 @@ class SimBackend(Backend):
 
     def __init__(self, emit: Callable[[str, str], None], model: str | None = None):
         super().__init__(emit)
-        self.model = MODELS[model or default_model()]
+        self.model = MODELS[resolve(model or default_model()) or model]
         self.heap = self._new_heap()
         self.auto_reports: list[collector.Report] = []
         self.last_unreachable = ()  # rows the last collection found unreachable, for pictures
@@ -68,13 +70,17 @@ class SimBackend(Backend):
     def begin_command(self) -> None:
         if self.auto_reports:
             self.auto_reports = []
-        freed = self.heap.freed_log
-        if freed:
-            del freed[:]
+        heap = self.heap
+        if heap.freed_log:
+            del heap.freed_log[:]
+        if heap.stack:
+            del heap.stack[:]
 
     def end_command(self) -> list[dict]:
         if self.heap.gc_scheduled:
             self._safe_point()
+        if self.heap.stack:
+            del self.heap.stack[:]
         return [self.report_dict(r) for r in self.auto_reports] if self.auto_reports else []
 
     checkpoint = checkpoints.checkpoint  # (backend, command, words): a method, one call less per command
@@ -88,7 +94,7 @@ class SimBackend(Backend):
 
     def status(self) -> dict:
         h = self.heap
-        return {"backend": "sim", "model": self.model.version, "enabled": h.enabled, "count": list(h.count),
+        return {"backend": "sim", "model": self.model.version, "enabled": h.enabled, "count": h.get_count(),
                 "threshold": list(h.threshold), "debug": h.debug, "frozen": h.count_of(PERMANENT),
                 "objects": len(h)}
 
@@ -132,8 +138,9 @@ class SimBackend(Backend):
                 heap.edges_set(op, resolved)
                 for item in resolved:
                     heap.incref(item)
-                if not (self.model.tuples_untracked_at_creation
-                        and not any(heap.may_be_tracked(t) for t in resolved)):
+                # 3.14.1+: a tuple none of whose items is a GC object (a tuple, even an untracked
+                # one, counts as one: 3.14.2 and 3.15.0rc1 track `(inner,)`) is born untracked
+                if not (self.model.tuples_untracked_at_creation and not any(heap.is_gc(t) for t in resolved)):
                     heap.track(op)
             else:
                 if kind in ("list", "set", "object", "finalizer", "legacy") or (
@@ -142,12 +149,16 @@ class SimBackend(Backend):
                 # bound first, as `x = Object(); x.a = a` is: in 3.10 the first attribute
                 # allocates the instance's dict, and a collection there must see x referenced
                 heap.bind(name, op)
+                heap.stack[:] = [op]  # the new object is on the stack where a collection runs next
+                if kind in CALLED and heap.gc_scheduled:
+                    heap.safe_point()  # `x = Object()` is a call: a safe point before any attribute
                 for item in resolved:
                     heap.store(op, item)
             if resurrect:
                 heap.set_flag(op, RESURRECTS)
             if name not in heap.roots:
                 heap.bind(name, op)
+            heap.stack[:] = [op]
         finally:
             if held:
                 heap.release(held)
@@ -171,10 +182,16 @@ class SimBackend(Backend):
                 cb = heap.new_object("function", f"{name}.__callback__")
                 heap.track(cb)
                 heap.add_ref(cb, 1)
+            # weakref.ref(target, callback) takes its arguments as a tuple (the type has no
+            # vectorcall): 3.14.1+ count it while the weakref is made (earlier versions' free lists
+            # hide it), so it can be what schedules a collection
+            args = heap.open_transient()
             wr = heap.new_object("weakref", name)
             heap.track(wr)
+            heap.close_transient(args)
             heap.add_weakref(wr, t, cb)
             heap.bind(name, wr)
+            heap.stack[:] = [wr]  # the call's result, on the stack at the call's safe point
         finally:
             heap.release(held)
         return self.describe_object(wr)
@@ -260,23 +277,25 @@ class SimBackend(Backend):
         for v in values:
             self.model.check_threshold(v)
         for i, v in enumerate(values):
-            self.heap.threshold[i] = v
+            if not (self.model.incremental and i == 2):  # old[1]'s threshold: read back as 0
+                self.heap.threshold[i] = v
 
     def get_count(self) -> list[int]:
-        return list(self.heap.count)
+        return self.heap.get_count()
 
     def get_stats(self) -> list[dict]:
         return [self.heap.stats_of(g) for g in range(3)]
 
     def get_objects(self, generation: int | None) -> list[str]:
         heap = self.heap
-        return [heap.name_of(op) for g in objects_generations(generation) for op in heap.objects(g)]
+        return [heap.name_of(op) for g in objects_generations(generation) for h in heap.object_lists(g)
+                for op in heap.objects(h)]
 
     def referrers(self, names: list[str]) -> list[str]:
         """gc.get_referrers: tracked objects of generations 0-2 whose traverse visits a target."""
         heap = self.heap
         targets = {heap.find(n) for n in names}
-        return [heap.name_of(op) for g in (0, 1, 2) for op in heap.objects(g)
+        return [heap.name_of(op) for g in heap.gen_heads() for op in heap.objects(g)
                 if not targets.isdisjoint(heap.rows_of(op))]
 
     def referents(self, names: list[str]) -> list[str]:
@@ -301,14 +320,18 @@ class SimBackend(Backend):
                 heap.put(heap.GEN, op, PERMANENT)
             heap.list_merge(g, PERMANENT)
             heap.count[g] = 0
+        heap.interpreter_space = "permanent"  # the interpreter's own objects, its namespace among them
         return heap.count_of(PERMANENT)
 
     def unfreeze(self) -> int:
         heap = self.heap
         moved = list(heap.objects(PERMANENT))
+        oldest = heap.gen_heads()[1] if self.model.incremental else 2  # incremental: old[visited]
         for op in moved:
-            heap.put(heap.GEN, op, 2)
-        heap.list_merge(PERMANENT, 2)
+            heap.put(heap.GEN, op, oldest)
+        heap.list_merge(PERMANENT, oldest)
+        if heap.interpreter_space == "permanent":
+            heap.interpreter_space = "visited"
         return len(moved)
 
     def freeze_count(self) -> int:
@@ -335,10 +358,18 @@ class SimBackend(Backend):
         name = heap.names.of_row.get(op) or heap.name_of(op)
         g = heap.gen[op]
         return {"name": name, "kind": heap.kind_of(op), "type": heap.type_name(op),
-                "refcount": heap.refcnt[op], "generation": GEN_LABELS[g],
+                "refcount": heap.refcnt[op], "generation": self.generation_label(op),
                 "tracked": g <= COLLECTING or g == UNREACHABLE,  # (loops.is_tracked, written out)
                 "finalized": bool(heap.flags[op] & FINALIZED), "bound": heap.roots.get(name) == op,
                 "address": address(op), "handle": handle(op)}
+
+    def generation_label(self, op: int):
+        """What gc.get_objects(g) says of OP; the incremental collector's old generation is 2, its
+        two spaces named."""
+        g = self.heap.gen[op]
+        if self.model.incremental and g in (1, 2):
+            return "2 (visited)" if g == self.heap.gen_heads()[1] else "2 (pending)"
+        return GEN_LABELS[g]
 
     def rows(self) -> list[dict]:
         return [self.describe_object(op) for op in self.heap.live()]
@@ -356,7 +387,7 @@ class SimBackend(Backend):
         self.last_unreachable = ()
 
     def set_model(self, version: str) -> None:
-        self.model = MODELS[version]
+        self.model = MODELS[resolve(version) or version]
         self.reset()
 
     # ------------------------------------------------------------ the journal, and questions answered with it

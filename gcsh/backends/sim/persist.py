@@ -106,8 +106,10 @@ def _dump_object(heap: Heap, op: int) -> dict:
 
 
 def _dump_collector(heap: Heap) -> dict:
+    # 3.15's seconds spent per generation are left out: a save is the same however fast the machine ran
+    stats = [{k: v for k, v in heap.stats_of(g).items() if k != "duration"} for g in range(3)]
     return {"count": list(heap.count), "threshold": list(heap.threshold), "enabled": heap.enabled,
-            "debug": heap.debug, "stats": [heap.stats_of(g) for g in range(3)], "callbacks": heap.callbacks_on,
+            "debug": heap.debug, "stats": stats, "callbacks": heap.callbacks_on,
             "long_lived_total": heap.long_lived_total, "long_lived_pending": heap.long_lived_pending,
             "gc_scheduled": heap.gc_scheduled, "free_lists": heap.free_lists()}
 

@@ -290,8 +290,10 @@ def _load_collector(r: "_Reader", heap: Heap, c: dict) -> None:
     for g, entry in enumerate(stats):
         where = f"collector.stats[{g}]"
         entry = r.expect(entry, dict, where)
-        r.only(entry, set(STATS_KEYS), where)
+        r.only(entry, set(STATS_KEYS) | {"candidates"}, where)
         heap.stats[3 * g:3 * g + 3] = [r.integer(entry, k, where, 0, MAX_INT) for k in STATS_KEYS]
+        if "candidates" in entry:  # 3.15
+            heap.stats[9 + g] = r.integer(entry, "candidates", where, 0, MAX_INT)
 
 
 class _Reader:

@@ -100,17 +100,16 @@ class SimSource:
             found = self.keys[key] = self._group_key(key[0], heap.type_name_of_kind(key[1]))
         return found
 
-    @staticmethod
-    def _group_key(gen: int, type_name: str) -> tuple:
+    def _group_key(self, gen: int, type_name: str) -> tuple:
         from .backend import GEN_LABELS
         from .kernel.loops import is_tracked
-        return GEN_LABELS[gen], type_name, is_tracked(gen)
+        return generation_label(self.heap, gen, GEN_LABELS), type_name, is_tracked(gen)
 
     def node(self, op: int) -> Node:
         from .backend import GEN_LABELS
         heap = self.heap
         name = heap.name_of(op)
-        return Node(node_id(op), name, heap.type_name(op), heap.refcnt[op], GEN_LABELS[heap.gen[op]],
+        return Node(node_id(op), name, heap.type_name(op), heap.refcnt[op], generation_label(heap, heap.gen[op], GEN_LABELS),
                     heap.tracked(op), root=heap.roots.get(name) == op,
                     marks=_marks(heap, op, self.garbage, self.unreachable, self.pending), summary=_summary(heap, op))
 
@@ -165,6 +164,13 @@ class _RowTable:
 
     def __setitem__(self, op: int, value: int) -> None:
         self.cells[op] = value
+
+
+def generation_label(heap, g: int, labels: dict):
+    """The picture's cluster: the generation, or (the incremental collector) which old space."""
+    if heap.model.incremental and g in (1, 2):
+        return f"generation 2: old[{g - 1}], {'visited' if g == heap.gen_heads()[1] else 'pending'}"
+    return labels[g]
 
 
 def _reach(heap, start: list[int]) -> bytearray:

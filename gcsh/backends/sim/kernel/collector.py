@@ -35,13 +35,14 @@ DELETE_COLUMNS = (Heap.REFCNT, Heap.GEN, Heap.FLAGS, Heap.NXT, Heap.PRV, Heap.EL
 class Report:
     """What one collection did (`gc.collect` returns collected + uncollectable)."""
 
-    __slots__ = ("generation", "collected", "uncollectable", "unreachable_ids", "freed", "elapsed", "automatic",
-                 "trace")
+    __slots__ = ("generation", "collected", "uncollectable", "candidates", "unreachable_ids", "freed", "elapsed",
+                 "automatic", "trace")
 
     def __init__(self, generation: int, automatic: bool = False, trace: t.Trace | None = None) -> None:
         self.generation = generation
         self.collected = 0  # m: final_unreachable plus weakrefs freed after their callbacks
         self.uncollectable = 0  # n: the legacy-finalizer closure
+        self.candidates = 0  # the objects the collection examined (update_refs)
         self.unreachable_ids = array("i")  # as DEBUG_COLLECTABLE lists them
         self.freed = array("i")  # every object freed during the collection
         self.elapsed = 0.0
@@ -141,13 +142,18 @@ def move_legacy_finalizers(heap: Heap, old: int) -> None:
 
 def handle_weakrefs(heap: Heap, old: int) -> tuple[int, list[int], list[int]]:
     """Clear every weakref to the garbage, then call the callbacks of those that are not garbage
-    themselves. Returns (weakrefs freed after their callback, cleared, called)."""
+    themselves. Returns (weakrefs freed after their callback, cleared, called). 3.15
+    (handle_weakref_callbacks, gh-135552) clears only the weakrefs with callbacks here; the others
+    answer until the finalizers have run (clear_weakrefs)."""
+    late = heap.model.weakrefs_cleared_late
     cleared, called = [], []
     for op in list(heap.objects(UNREACHABLE_HEAD)):
-        if heap.kind[op] == WEAKREF and heap.referent.get(op) is not None:
+        if not late and heap.kind[op] == WEAKREF and heap.referent.get(op) is not None:
             heap.clear_weakref(op)  # a weakref in the garbage never calls back
             cleared.append(op)
         for wr in heap.weakrefs_to(op):
+            if late and wr not in heap.callback:
+                continue
             heap.clear_weakref(wr)
             cleared.append(wr)
             if wr not in heap.callback or is_collecting(heap.gen[wr]):
@@ -165,6 +171,20 @@ def handle_weakrefs(heap: Heap, old: int) -> tuple[int, list[int], list[int]]:
         else:
             freed += 1
     return freed, cleared, called
+
+
+def clear_weakrefs(heap: Heap, head: int) -> list[int]:
+    """3.15: after the finalizers, the weakrefs still pointing into what stays garbage (and the
+    weakrefs in it) are cleared; a resurrected object keeps its weakrefs. Returns those cleared."""
+    cleared = []
+    for op in heap.objects(head):
+        if heap.kind[op] == WEAKREF and heap.referent.get(op) is not None:
+            heap.clear_weakref(op)
+            cleared.append(op)
+        for wr in heap.weakrefs_to(op):
+            heap.clear_weakref(wr)
+            cleared.append(wr)
+    return cleared
 
 
 def finalize_garbage(heap: Heap) -> list[int]:
@@ -273,9 +293,11 @@ def collect(heap: Heap, g: int, trace: t.Trace | None = None, automatic: bool = 
     heap.collecting = True
     freed_before = len(heap.freed_log)
     try:
-        run_callbacks(heap, "start", g, 0, 0)
+        run_callbacks(heap, "start", g, Report(g))
         _collect_main(heap, g, report, trace)
-        run_callbacks(heap, "stop", g, report.collected, report.uncollectable)
+        run_callbacks(heap, "stop", g, report)
+        if heap.model.done_line == "after" and heap.debug & DEBUG_STATS:
+            done_line(heap, report)
     finally:
         heap.collecting = False
     report.freed = heap.freed_log[freed_before:]
@@ -286,26 +308,38 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     emit = heap.emit
     stats = heap.debug & DEBUG_STATS
     if stats:
-        sizes = " ".join(str(heap.count_of(i)) for i in range(3))
+        sizes = " ".join(str(heap.count_of(h)) for h in heap.gen_heads())
         emit("debug", f"gc: collecting generation {g}...")
         emit("debug", f"gc: objects in each generation: {sizes}")
         emit("debug", f"gc: objects in permanent generation: {heap.count_of(PERMANENT)}")
     start = time.perf_counter()
 
-    if g < 2:
-        heap.count[g + 1] += 1
-    for i in range(g + 1):
-        heap.count[i] = 0
-    for i in range(g):  # merge the younger generations into g: g's contents, then gen 0, then gen 1
-        heap.list_merge(i, g)
-    young, old = g, g + 1 if g < 2 else 2
+    if heap.model.incremental:
+        region = incremental_region(heap, g, trace)
+        if region is None:
+            report.elapsed = time.perf_counter() - start
+            return  # a marking step, or no budget yet: nothing collected, nothing counted
+        young, old = region
+    else:
+        if g < 2:
+            heap.count[g + 1] += 1
+        for i in range(g + 1):
+            heap.count[i] = 0
+        for i in range(g):  # merge the younger generations into g: g's contents, then gen 0, then gen 1
+            heap.list_merge(i, g)
+        young, old = g, g + 1 if g < 2 else 2
     if trace is not None:
-        trace.append(t.Start(generation=g, young=rows(heap, young)))
+        trace.append(t.Start(generation=g, young=rows(heap, young),
+                             visited=heap.visited_space if heap.model.incremental else None))
 
+    report.candidates = heap.count_of(young)
     reachable, found = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
     untracked = untrack(heap, young, TUPLE, reachable)
     k = accel.loops_for(heap)
-    if young != old:
+    heap.heap_size -= len(untracked) if heap.model.count_tracked else 0
+    if heap.model.incremental:
+        pass  # no long-lived bookkeeping: the old generation is scanned in increments instead
+    elif young != old:
         if g == 1:
             heap.long_lived_pending += reachable - len(untracked)
     else:
@@ -336,13 +370,18 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         freed_wr, cleared, called = handle_weakrefs(heap, old)
         report.collected += freed_wr
         if trace is not None and (cleared or called):
-            trace.append(t.HandleWeakrefs(cleared=cleared, called=called, freed=freed_wr))
+            trace.append(t.HandleWeakrefs(cleared=cleared, called=called, freed=freed_wr,
+                                          late=heap.model.weakrefs_cleared_late))
         ran = finalize_garbage(heap)
     if trace is not None:
         trace.append(t.FinalizeGarbage(finalized=ran))
     resurrected = handle_resurrected_objects(heap, old, trace, again=bool(ran) or trace is not None)
     if trace is not None and ran:
         trace.append(t.Resurrected(resurrected=resurrected, to=old, still=rows(heap, STILL_HEAD)))
+    if heap.model.weakrefs_cleared_late and not plain:
+        late = clear_weakrefs(heap, STILL_HEAD)
+        if trace is not None and late:
+            trace.append(t.ClearWeakrefs(cleared=late))
 
     final = k.list_size(heap.nxt, STILL_HEAD) if ran or not plain else len(report.unreachable_ids)
     report.collected += final
@@ -363,18 +402,168 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         for op in finalizers:
             emit("debug", debug_line("uncollectable", heap, op))
     report.elapsed = time.perf_counter() - start
-    if stats:
-        emit("debug", f"gc: done, {report.unreachable} unreachable, {report.uncollectable} uncollectable, "
-                      f"{report.elapsed:.4f}s elapsed")
+    if stats and heap.model.done_line == "inside":
+        done_line(heap, report)
     handle_legacy_finalizers(heap, finalizers, old)
     if trace is not None:
         trace.append(t.Result(collected=report.collected, final=final, weakrefs=report.collected - final,
                               uncollectable=finalizers, to=old, garbage=list(heap.garbage)))
     if g == 2:
         heap.clear_free_lists()  # only full collections empty the free lists
+    if heap.model.incremental:
+        incremental_done(heap, g)
     heap.stats[3 * g] += 1
     heap.stats[3 * g + 1] += report.collected
     heap.stats[3 * g + 2] += report.uncollectable
+    heap.stats[9 + g] += report.candidates
+    heap.stats[12 + g] += report.elapsed
+
+
+def done_line(heap: Heap, report: Report) -> None:
+    heap.emit("debug", f"gc: done, {report.unreachable} unreachable, {report.uncollectable} uncollectable, "
+                       f"{report.elapsed:.4f}s elapsed")
+
+
+# ---------------------------------------------------------------- the incremental collector (3.14.0-3.14.4)
+#
+# Lists 1 and 2 are old[0] and old[1]; heap.visited_space says which of them holds the objects
+# already visited in the current scavenge (the other is "pending"). Young objects are collected
+# with the increment: gc_collect_young, gc_collect_increment and gc_collect_full of Python/gc.c.
+
+SCAN_RATE_DIVISOR = 10
+
+
+def visited_head(heap: Heap) -> int:
+    return 1 + heap.visited_space
+
+
+def pending_head(heap: Heap) -> int:
+    return 2 - heap.visited_space
+
+
+def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
+    """Prepare the region collect(g) collects: (its list, where survivors go), or None when this
+    call collects nothing (collect(1) marking from the roots, or without budget)."""
+    young, visited, pending = 0, visited_head(heap), pending_head(heap)
+    if g == 0:
+        untrack(heap, young, TUPLE, heap.count_of(young))
+        return young, visited
+    if g == 2:
+        untrack(heap, young, TUPLE, heap.count_of(young))
+        heap.list_merge(young, pending)
+        heap.list_merge(pending, visited)
+        for op in heap.objects(visited):
+            heap.put(heap.GEN, op, visited)
+        heap.count[0] = 0
+        return visited, visited
+    heap.work_to_do += assess_work_to_do(heap)
+    if heap.work_to_do < 0:
+        if trace is not None:
+            trace.append(t.Budget(work_to_do=heap.work_to_do))
+        return None
+    untrack(heap, young, TUPLE, heap.count_of(young))
+    if heap.marking:
+        marked = mark_from_roots(heap)
+        heap.work_to_do -= 2 * marked  # mark_at_start and its caller both subtract it
+        heap.marking = False
+        if trace is not None:
+            trace.append(t.Mark(marked=marked, work_to_do=heap.work_to_do, visited=heap.visited_space))
+        return None
+    heap.work_to_do -= mark_from_roots(heap)  # mark_stacks
+    size = heap.count_of(young)
+    taken = []
+    while size < heap.work_to_do and heap.nxt[pending] != pending:
+        op = heap.nxt[pending]
+        heap.list_move(op, young, young)
+        taken.append(op)
+        size += 1 + _expand(heap, op, young, pending)
+    heap.increment_size = size
+    if trace is not None:
+        trace.append(t.Increment(young=rows(heap, young), taken=taken, work_to_do=heap.work_to_do,
+                                 visited=heap.visited_space))
+    return young, visited
+
+
+def _expand(heap: Heap, first: int, into: int, pending: int) -> int:
+    """expand_region_transitively_reachable: append to INTO every pending object reachable from
+    FIRST on (INTO's tail from FIRST), in traversal order; how many were added."""
+    added = 0
+    op = first
+    while op != into:
+        for target in heap.traverse(op):
+            if type(target) is int and heap.gen[target] == pending:
+                heap.list_move(target, into, into)
+                added += 1
+        op = heap.nxt[op]
+    return added
+
+
+def mark_from_roots(heap: Heap) -> int:
+    """mark_global_roots and mark_stacks: the interpreter's namespace (the running frame's globals),
+    when it is not visited yet in this scavenge, and the objects on the stack, with everything not
+    visited they reach, move to the visited space, in the order mark_all_reachable finds them.
+    How many moved."""
+    marked = 0
+    found = []
+    if heap.interpreter_space == "pending":  # not frozen (gc.freeze()), nor visited already
+        heap.interpreter_space = "visited"
+        marked += heap.model.startup_heap
+        found += heap.roots.values()
+    found += reversed(heap.stack)  # mark_stacks walks the stack from its top down
+    visited, pending = visited_head(heap), pending_head(heap)
+    queue = []
+    for op in found:
+        marked += _mark(heap, op, visited, pending, queue)
+    while queue:  # mark_all_reachable: breadth first, each object moved when first found
+        for target in heap.traverse(queue.pop(0)):
+            marked += _mark(heap, target, visited, pending, queue)
+    return marked
+
+
+def _mark(heap: Heap, op, visited: int, pending: int, queue: list) -> int:
+    if type(op) is not int or heap.gen[op] not in (0, pending):
+        return 0  # an atom, untracked, visited already or permanent
+    heap.list_move(op, visited, visited)
+    queue.append(op)
+    return 1
+
+
+def assess_work_to_do(heap: Heap) -> int:
+    scale = max(heap.threshold[1], 2)
+    new = heap.count[0]
+    fraction = min(heap.heap_size // SCAN_RATE_DIVISOR // scale, new * 2)
+    heap.count[0] = 0
+    return new + fraction
+
+
+def incremental_done(heap: Heap, g: int) -> None:
+    """The bookkeeping after collect(g) collected its region."""
+    if g == 0:
+        heap.count[0] = 0
+        heap.count[visited_head(heap)] += 1
+    elif g == 1:
+        heap.work_to_do -= heap.increment_size
+        if heap.nxt[pending_head(heap)] == pending_head(heap):
+            completed_scavenge(heap)
+    else:
+        heap.count[0] = heap.count[1] = heap.count[2] = 0
+        completed_scavenge(heap)
+
+
+def completed_scavenge(heap: Heap) -> None:
+    """A scavenge is over: the visited objects are pending again (the spaces swap, or with a
+    permanent generation the visited list joins the pending one); the next increment marks."""
+    visited, pending = visited_head(heap), pending_head(heap)
+    if heap.nxt[PERMANENT] == PERMANENT and heap.interpreter_space != "permanent":
+        heap.visited_space ^= 1
+    else:
+        heap.list_merge(visited, pending)
+        for op in heap.objects(pending):
+            heap.put(heap.GEN, op, pending)
+    if heap.interpreter_space == "visited":
+        heap.interpreter_space = "pending"
+    heap.work_to_do = 0
+    heap.marking = True
 
 
 def handle_resurrected_objects(heap: Heap, old: int, trace, again: bool) -> array:
@@ -404,9 +593,12 @@ def debug_line(what: str, heap: Heap, op: int) -> str:
     return f"gc: {what} <{heap.type_name(op)} {address(op)}>  # {heap.name_of(op)}"
 
 
-def run_callbacks(heap: Heap, phase: str, g: int, collected: int, uncollectable: int) -> None:
+def run_callbacks(heap: Heap, phase: str, g: int, report: Report) -> None:
     if heap.callbacks_on:
+        collected, uncollectable = report.collected, report.uncollectable
         info = {"generation": g, "collected": collected, "uncollectable": uncollectable}
+        if heap.model.stats_candidates:
+            info.update(candidates=report.candidates, duration=report.elapsed)
         heap.scratch(["dict"])  # the info dict, built for the callbacks and dropped after them
         # (no collection can start inside it: the collector is running)
         heap.record("G", phase, g, collected, uncollectable)
@@ -440,7 +632,7 @@ def run_scheduled(heap: Heap) -> Report | None:
 
 
 def collect_generations(heap: Heap) -> Report | None:
-    g = select_generation(heap)
+    g = 1 if heap.model.incremental else select_generation(heap)
     if g is None:
         return None
     return collect(heap, g, automatic=True)

@@ -19,7 +19,7 @@ from ....errors import UserError
 from ....values import Atom
 from . import loops
 from .layout import (KIND_CODES, DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, GC_KINDS, HEADS, HIDDEN, INSTANCE_KINDS,
-                     KEYED, LEGACY, LIST, RESURRECTS, SET, TUPLE, UNHASHABLE, WEAKREF, WEAKREFD, handle,
+                     KEYED, LEGACY, LIST, RESURRECTS, SET, TUPLE, UNHASHABLE, UNTRACKED, WEAKREF, WEAKREFD, handle,
                      kind_code)
 from .store import SLOT_NAMES, Store
 
@@ -39,6 +39,10 @@ class Heap(Store):
         # ("G", phase, generation, collected, uncollectable) gc.callbacks; None: not recorded
         self.events: list[tuple] | None = None
         self.hidden: dict[int, None] = {}  # rows made with HIDDEN (left out of freed lists)
+        # what the running command holds on the interpreter's stack where a scheduled collection
+        # runs: the object a call just returned, or the one handed to the next call (the
+        # incremental collector marks it as a root, mark_stacks); emptied when the command ends
+        self.stack: list[int] = []
 
     def dispose(self) -> None:
         """Break the heap's own reference cycles, so that dropping it frees it at once (and no
@@ -100,11 +104,32 @@ class Heap(Store):
 
     def count_alloc(self) -> None:
         """count0 +1 per GC allocation; 3.10/3.11 may collect right here (_PyObject_GC_Alloc).
-        ON_ALLOC is asked only past threshold0: every model's allocator test includes that."""
+        3.14.1-3.14.4 count when an object is tracked instead (`track`). ON_ALLOC is asked only
+        past threshold0: every model's allocator test includes that."""
+        if self.model.count_tracked:
+            return
         count = self.count
         count[0] += 1
+        self.heap_size += 1
         if count[0] > self.threshold[0] and self.on_alloc is not None:
             self.on_alloc()
+
+    def track(self, op: int, g: int = 0) -> None:
+        if self.model.count_tracked and self.gen[op] == UNTRACKED:
+            super().track(op, g)
+            self.count[0] += 1
+            self.heap_size += 1
+            if self.count[0] > self.threshold[0] and self.on_alloc is not None:
+                self.on_alloc()
+            return
+        super().track(op, g)
+
+    def untrack(self, op: int) -> None:
+        if self.model.count_tracked and loops.is_tracked(self.gen[op]):
+            if self.count[0] > 0:
+                self.count[0] -= 1
+            self.heap_size -= 1
+        super().untrack(op)
 
     # ------------------------------------------------------------ free lists
 
@@ -119,6 +144,11 @@ class Heap(Store):
         return -1
 
     def uncount(self, op: int) -> None:
+        if self.model.count_tracked:  # 3.14.1+: its dealloc untracks it, if it is tracked at all
+            if loops.is_tracked(self.gen[op]):
+                self.count[0] = max(0, self.count[0] - 1)
+                self.heap_size -= 1
+            return
         loops.uncount(self.kind[op], self.elen[op], self.free, self.caps, self.count, self.model.tuple_kept_up_to)
 
     def clear_free_lists(self) -> None:
@@ -132,6 +162,8 @@ class Heap(Store):
         named by its free list ("tuple3", "dict"…): reused, or counted like any GC allocation (which
         may start an automatic collection, unless COLLECT is false)."""
         i = SLOTS[slot]
+        if self.model.count_tracked:
+            return  # 3.14.1+: a transient tracked object is counted and uncounted at once
         if self.free[i]:
             self.free[i] -= 1
         elif collect:
@@ -140,11 +172,27 @@ class Heap(Store):
             self.count[0] += 1
 
     def free_transient(self, slot: str) -> None:
+        if self.model.count_tracked:
+            return
         i = SLOTS[slot]
         if self.free[i] < self.caps[i]:
             self.free[i] += 1
         elif self.count[0] > 0:
             self.count[0] -= 1
+
+    def open_transient(self) -> bool:
+        """3.14.1+: a tracked temporary (a call's argument tuple) counts in count0 while it lives:
+        an allocation meanwhile may find count0 over the threshold. Give it back with close_transient."""
+        if not self.model.count_tracked:
+            return False
+        self.count[0] += 1
+        self.heap_size += 1
+        return True
+
+    def close_transient(self, opened: bool) -> None:
+        if opened:
+            self.count[0] = max(0, self.count[0] - 1)
+            self.heap_size -= 1
 
     def scratch(self, slots: Iterable[str]) -> None:
         """Objects allocated and freed again inside one call, with no collection in between

@@ -70,23 +70,38 @@ class Store:
         self.threshold = list(model.thresholds)
         self.enabled = True
         self.debug = 0
-        self.stats = [0] * 9  # per generation: collections, collected, uncollectable
+        # per generation: collections, collected, uncollectable (0-8), then (3.15) candidates (9-11)
+        # and the seconds spent (12-14)
+        self.stats = [0] * 12 + [0.0] * 3
         self.long_lived_total = 0
         self.long_lived_pending = 0
         self.gc_scheduled = False
         self.callbacks_on = False
+        # --- the incremental collector's state (3.14.0-3.14.4): which old list holds the objects
+        # already visited in this scavenge (lists 1 and 2 are old[0] and old[1]), its budget and
+        # phase, the heap size that paces it, and where the interpreter's own objects are (the
+        # namespace that holds the roots among them): "pending", "visited" or "permanent"
+        self.visited_space = 1
+        self.work_to_do = 0
+        self.marking = True  # phase MARK: the next increment marks from the roots instead of collecting
+        self.heap_size = model.startup_heap
+        self.interpreter_space = "pending"
+        self.increment_size = 0  # the increment being collected (scratch, within one collection)
         longest = model.tuple_kept_up_to
         self.free = array("q", bytes(8 * (2 + longest)))  # dead objects kept on each free list
         self.caps = array("q", [model.list_free_list, model.dict_free_list] + [model.tuple_free_list] * longest)
+        if model.count_tracked:  # count0 follows tracking: a free list changes nothing it shows
+            self.caps = array("q", bytes(8 * len(self.caps)))
         self.nlive = 0  # live objects
         self.journal = Journal(self)
 
     # ------------------------------------------------------------ scalars, for the journal
 
     def scalars(self) -> tuple:
-        """One flat tuple of ints and bools (one object per snapshot: the journal keeps two per command)."""
+        """One flat tuple (one object per snapshot: the journal keeps one per command)."""
         return (*self.count, *self.threshold, *self.stats, self.free.tobytes(), self.enabled, self.debug,
-                self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive)
+                self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive,
+                self.visited_space, self.work_to_do, self.marking, self.heap_size, self.interpreter_space)
 
     def restore_scalars(self, s: tuple) -> None:
         i = len(self.count)
@@ -98,7 +113,8 @@ class Store:
         self.free[:] = array("q", s[j])
         j += 1
         (self.enabled, self.debug, self.long_lived_total, self.long_lived_pending, self.gc_scheduled,
-         self.callbacks_on, self.nlive) = s[j:]
+         self.callbacks_on, self.nlive, self.visited_space, self.work_to_do, self.marking, self.heap_size,
+         self.interpreter_space) = s[j:]
 
     def cut(self, rows: int, pool: int, literals: int, ranges: int) -> tuple:
         """Cut every column back to ROWS rows (and the pool, literals and ranges to theirs): rolling
@@ -437,6 +453,23 @@ class Store:
             yield op
             op = nxt[op]
 
+    def gen_heads(self) -> tuple[int, int, int]:
+        """GEN_HEAD(0..2): the generations, or (3.14.0-3.14.4) young, old[visited], old[pending]."""
+        if self.model.incremental:
+            return 0, 1 + self.visited_space, 2 - self.visited_space
+        return 0, 1, 2
+
+    def object_lists(self, g: int) -> tuple[int, ...]:
+        """The lists gc.get_objects(g) reads, in order (the incremental collector has no generation
+        1: its old generation is old[0] then old[1])."""
+        if self.model.incremental:
+            return ((0,), (), (1, 2))[g]
+        return (g,)
+
+    def get_count(self) -> list[int]:
+        """gc.get_count(): (young, old[visited], old[pending]) in the incremental collector."""
+        return [self.count[h] for h in self.gen_heads()]
+
     def count_of(self, g: int) -> int:
         return loops.list_size(self.nxt, g)
 
@@ -466,7 +499,10 @@ class Store:
 
     def stats_of(self, g: int) -> dict:
         s = self.stats
-        return {"collections": s[3 * g], "collected": s[3 * g + 1], "uncollectable": s[3 * g + 2]}
+        entry = {"collections": s[3 * g], "collected": s[3 * g + 1], "uncollectable": s[3 * g + 2]}
+        if self.model.stats_candidates:
+            entry.update(candidates=s[9 + g], duration=s[12 + g])
+        return entry
 
     def free_lists(self) -> dict[str, int]:
         """How many dead objects each free list holds (the non-empty ones)."""

@@ -49,15 +49,22 @@ def _event(name: str, phase: str, fields: dict[str, str]) -> type:
     return type(name, (Event,), {"__slots__": tuple(fields), "PHASE": phase, "FIELDS": fields})
 
 
-Start = _event("Start", "start", {"generation": "int", "young": "rows"})
+# VISITED: the incremental collector's visited space (0 or 1: old[0] or old[1]); None in the generational one
+Start = _event("Start", "start", {"generation": "int", "young": "rows", "visited": "int"})
 UpdateRefs = _event("UpdateRefs", "update_refs", {"again": "bool", "gc_refs": "refs"})
 SubtractRefs = _event("SubtractRefs", "subtract_refs", {"again": "bool", "gc_refs": "refs"})
 MoveUnreachable = _event("MoveUnreachable", "move_unreachable",
                          {"again": "bool", "reachable": "rows", "unreachable": "rows", "moves": "moves"})
+Budget = _event("Budget", "assess_work_to_do", {"work_to_do": "int"})
+Mark = _event("Mark", "mark_at_start", {"marked": "int", "work_to_do": "int", "visited": "int"})
+Increment = _event("Increment", "increment", {"young": "rows", "taken": "rows", "work_to_do": "int", "visited": "int"})
 Untrack = _event("Untrack", "untrack", {"untracked": "rows", "survivors": "rows", "to": "int"})
 LegacyFinalizers = _event("LegacyFinalizers", "move_legacy_finalizers",
                           {"uncollectable": "rows", "unreachable": "rows"})
-HandleWeakrefs = _event("HandleWeakrefs", "handle_weakrefs", {"cleared": "rows", "called": "rows", "freed": "int"})
+# LATE (3.15): only the weakrefs with callbacks are cleared here, the others by ClearWeakrefs after the finalizers
+HandleWeakrefs = _event("HandleWeakrefs", "handle_weakrefs",
+                        {"cleared": "rows", "called": "rows", "freed": "int", "late": "bool"})
+ClearWeakrefs = _event("ClearWeakrefs", "clear_weakrefs", {"cleared": "rows"})
 FinalizeGarbage = _event("FinalizeGarbage", "finalize_garbage", {"finalized": "rows"})
 Resurrected = _event("Resurrected", "handle_resurrected_objects",
                      {"resurrected": "rows", "to": "int", "still": "rows"})
