@@ -11,47 +11,17 @@ import time
 
 import pytest
 
+from tmux import Tmux
+
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
 # capture-pane drops trailing blanks, so patterns end at the last visible character
 TOOLBAR = re.compile(r"sim 3\.11 │ gc on │ gen0 (\d+)/700 .* │ (\d+) objects?$", re.M)
 
 
-class Tmux:
-    """One gcsh in its own tmux server (its own socket: nothing else's tmux is touched)."""
-
-    def __init__(self, tmp_path, command, columns=100, config=""):
-        self.socket = f"gcsh-test-{os.getpid()}-{id(self)}"
-        env = {"GCSH_HISTFILE": str(tmp_path / "history"), "NO_COLOR": "",
-               "TERM": "xterm-256color", "GCSH_CONFIG": config, "PAGER": ""}
-        shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"cd {shlex.quote(str(tmp_path))} && env {shell} {command}; echo EXITED $?; sleep 30"
-        self.tmux("new-session", "-d", "-x", str(columns), "-y", "30", shell)
-
-    def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
-
-    def keys(self, *keys):
-        self.tmux("send-keys", *keys)
-
-    def screen(self, colours=False):
-        return self.tmux("capture-pane", "-p", *(["-e"] if colours else [])).stdout
-
-    def wait(self, pattern, timeout=20.0):
-        """Wait until PATTERN (a regex) is on the screen; return the match."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = re.search(pattern, self.screen(), re.M)
-            if found or time.monotonic() > deadline:
-                assert found, f"{pattern!r} never appeared on:\n{self.screen()}"
-                return found
-            time.sleep(0.05)
-
-    def objects(self):
-        return int(self.wait(TOOLBAR.pattern).group(2))
-
-    def close(self):
-        self.tmux("kill-server")
+def objects(t):
+    """The number of objects the toolbar shows."""
+    return int(t.wait(TOOLBAR.pattern).group(2))
 
 
 @pytest.fixture
@@ -71,7 +41,7 @@ def terminal(tmp_path):
 
 def test_a_first_session(terminal):
     t = terminal()
-    assert t.objects() == 0
+    assert objects(t) == 0
     t.keys("al")
     t.wait(r"^ +alloc +create an object bound to a root name")  # the menu opens as you type
     t.keys("Tab")
@@ -82,12 +52,12 @@ def test_a_first_session(terminal):
     assert re.search(r"\x1b\[[0-9;]*36m(\x1b\[[0-9;]*m)*alloc", coloured), coloured  # highlighted as a command
     t.keys("Enter")
     t.wait(r"^a: list, refcount 1, generation 0")
-    assert t.objects() == 1 and int(t.wait(TOOLBAR.pattern).group(1)) == 1
+    assert objects(t) == 1 and int(t.wait(TOOLBAR.pattern).group(1)) == 1
     t.keys("link a a", "Enter")
     t.wait(r"^a -> a \[0\]  \(a: refcount 2\)")
     t.keys("del a", "Enter")
     t.wait(r"^a: unbound, still alive \(refcount 1\)")
-    assert t.objects() == 1
+    assert objects(t) == 1
     t.keys("collect", "Enter")
     t.wait(r"^collect\(2\): 1 unreachable \(1 collected, 0 uncollectable\)\s+^freed: a")
     t.wait(r"│ 0 objects$")
@@ -300,3 +270,16 @@ def test_the_prompt_process_ends_with_the_shell(terminal):
     while os.path.exists(f"/proc/{prompt_pid}") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not os.path.exists(f"/proc/{prompt_pid}") or open(f"/proc/{prompt_pid}/stat").read().split()[2] == "Z"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux's /proc")
+def test_the_shell_goes_on_if_the_prompt_process_dies(terminal):
+    t = live_terminal(terminal)
+    typed(t, "py kept = 7", LIVE + r"$")
+    gcsh_pid, = _children(int(t.tmux("display-message", "-p", "#{pane_pid}").stdout))
+    prompt_pid, = _children(gcsh_pid)
+    os.kill(prompt_pid, signal.SIGKILL)
+    t.wait(r"gcsh: the prompt process has ended; the prompt goes on in this process")
+    typed(t, "py print(kept * 6)", r"^42$")  # the terminal is as it was: the line starts at column 0
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")

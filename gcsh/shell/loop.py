@@ -47,13 +47,16 @@ def run_shell(session, color: str = "auto", env: Mapping[str, str] | None = None
     number, failed = 0, False
     try:
         while not session.quit_requested:
-            front = _front(front, session, decision, settings, env, split, kept)
             try:
-                line = front.read(failed, session.backend.describe(), session.backend.status())
+                front = _front(front, session, decision, settings, env, split, kept)
+                line = _read(front, session, failed)
             except PromptGone as e:
                 print(f"gcsh: {e}; the prompt goes on in this process", file=session.stderr, flush=True)
-                front.close()
+                if front is not None:
+                    front.close()
                 front, split = _local(session, decision, settings, env), False
+                continue
+            except KeyboardInterrupt:  # a Ctrl-C just as a command ended, before the prompt was asked for
                 continue
             if line is None:  # Ctrl-D on an empty line
                 break
@@ -69,6 +72,25 @@ def run_shell(session, color: str = "auto", env: Mapping[str, str] | None = None
         if front is not None:
             front.close()
         session.carets, session.pager, session.history_lines = False, None, None
+
+
+def _read(front, session, failed: bool) -> str | None:
+    """The next line from FRONT. While a prompt process has the terminal, a SIGINT that reaches
+    this process (one sent from outside, or a Ctrl-C a moment before the terminal went raw) is
+    held and dropped: the conversation over the pipes is never cut in the middle."""
+    if not front.split:
+        return front.read(failed, session.backend.describe(), session.backend.status())
+    guard = session.interrupts
+    guard.enter(_nothing_to_undo)
+    try:
+        return front.read(failed, session.backend.describe(), session.backend.status())
+    finally:
+        guard.leave()
+        guard.take_pending()
+
+
+def _nothing_to_undo() -> None:
+    return None
 
 
 def _front(front, session, decision: ColorDecision, settings: Mapping, env: Mapping[str, str], split: bool,
@@ -118,33 +140,36 @@ class PromptProcess:
     def __init__(self, session, decision: ColorDecision, settings: Mapping, env: Mapping[str, str],
                  carried: list[str] = ()):
         self.session = session
+        self.terminal = _terminal_mode()  # put back if the prompt process dies with the terminal raw
         to_prompt, from_shell = os.pipe()
         to_shell, from_prompt = os.pipe()
         os.set_inheritable(to_prompt, True)
         os.set_inheritable(from_prompt, True)
         argv = [sys.executable, "-m", "gcsh.shell.frontend", str(to_prompt), str(from_prompt)]
+        self.channel = wire.Channel(to_shell, from_shell)
         try:
             self.pid = os.posix_spawn(sys.executable, argv, _child_env(env))
+        except OSError as e:
+            self.channel.close()
+            raise PromptGone(f"the prompt process could not start ({e.strerror})") from None
         finally:
             os.close(to_prompt)
             os.close(from_prompt)
-        self.channel = wire.Channel(to_shell, from_shell)
-        self.channel.send(wire.START, repr({
+        self._send(wire.START, repr({
             "color": decision.enabled, "depth": decision.depth, "vi": settings["editing_mode"] == "vi",
             "history_size": settings["history_size"], "carried": list(carried)}))
 
     def read(self, failed: bool, describe: str, status: dict) -> str | None:
         """The next line typed; None after Ctrl-D. Answers the prompt's questions meanwhile."""
-        channel = self.channel
-        channel.send(wire.PROMPT, wire.prompt_payload(failed, describe, status))
+        self._send(wire.PROMPT, wire.prompt_payload(failed, describe, status))
         while True:
             kind = self._receive()
             if kind == wire.LINE:
-                return channel.text
+                return self.channel.text
             if kind == wire.NAMES:
-                channel.send(wire.NAMES, "\n".join(self.session.backend.names()))
+                self._send(wire.NAMES, "\n".join(self.session.backend.names()))
             elif kind == wire.ROOTS:
-                channel.send(wire.ROOTS, "\n".join(self.session.backend.root_names()))
+                self._send(wire.ROOTS, "\n".join(self.session.backend.root_names()))
             elif kind == wire.END:
                 return None
             else:
@@ -152,14 +177,24 @@ class PromptProcess:
 
     def lines(self) -> list[str]:
         """What was typed, oldest first (the prompt process keeps the history)."""
-        self.channel.send(wire.HISTORY)
-        if self._receive() != wire.HISTORY:
-            raise PromptGone("the prompt process has ended")
+        try:
+            self._send(wire.HISTORY)
+            if self._receive() != wire.HISTORY:
+                raise PromptGone("the prompt process has ended")
+        except PromptGone as e:  # (the next prompt says so, and goes on without it)
+            from ..errors import UserError
+            raise UserError(f"history: {e}") from None
         text = self.channel.text
         return text.split("\x00") if text else []
 
     def in_memory(self) -> list[str]:
         return []  # never asked: the prompt process stays in use
+
+    def _send(self, kind: str, text: str = "") -> None:
+        try:
+            self.channel.send(kind, text)
+        except OSError:  # its end is closed
+            raise PromptGone("the prompt process has ended") from None
 
     def _receive(self) -> str:
         while True:
@@ -185,6 +220,27 @@ class PromptProcess:
         if not pid:
             os.kill(self.pid, 9)
             os.waitpid(self.pid, 0)
+        _set_terminal_mode(self.terminal)
+
+
+def _terminal_mode() -> list | None:
+    try:
+        import termios
+    except ImportError:
+        return None
+    try:
+        return termios.tcgetattr(0)
+    except (termios.error, OSError):
+        return None
+
+
+def _set_terminal_mode(mode: list | None) -> None:
+    if mode is not None:
+        import termios
+        try:
+            termios.tcsetattr(0, termios.TCSADRAIN, mode)
+        except (termios.error, OSError):
+            pass
 
 
 def _child_env(env: Mapping[str, str]) -> dict:
