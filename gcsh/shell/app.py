@@ -8,7 +8,6 @@ The loop around it is `gcsh.shell.loop`. Imported only when gcsh talks to a term
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Callable, Hashable, Iterable, Mapping, TextIO
 

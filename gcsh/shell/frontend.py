@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
         return 1
     options = ast.literal_eval(channel.text)
     from ..color import ColorDecision
-    from .app import ask, build_prompt
+    from .app import build_prompt
     from .history import make_history
     history, warning = make_history(os.environ, options["history_size"])
     for line in options["carried"]:  # typed before this process started, kept in no file
