@@ -282,3 +282,13 @@ def test_the_shell_goes_on_if_the_prompt_process_dies(terminal):
     typed(t, "py print(kept * 6)", r"^42$")  # the terminal is as it was: the line starts at column 0
     t.keys("C-d")
     t.wait(r"^EXITED 0")
+
+
+def test_a_history_kept_in_memory_goes_with_the_prompt_to_its_process(terminal):
+    t = terminal(env={"GCSH_HISTFILE": ""})
+    converse(t, ("alloc a", r"^a: list"), ("backend live", r"^live 3\."),
+             ("history", r"^ 1  alloc a\n 2  backend live\n 3  history$"))
+    t.keys("Up", "Up", "Up")
+    t.wait(LIVE + r" alloc a$")
+    t.keys("C-u", "C-d")
+    t.wait(r"^EXITED 0")

@@ -11,10 +11,10 @@ import time
 class Tmux:
     """One gcsh in its own tmux server (its own socket: nothing else's tmux is touched)."""
 
-    def __init__(self, tmp_path, command, columns=100, config=""):
+    def __init__(self, tmp_path, command, columns=100, config="", env=None):
         self.socket = f"gcsh-test-{os.getpid()}-{id(self)}"
         env = {"GCSH_HISTFILE": str(tmp_path / "history"), "NO_COLOR": "",
-               "TERM": "xterm-256color", "GCSH_CONFIG": config, "PAGER": ""}
+               "TERM": "xterm-256color", "GCSH_CONFIG": config, "PAGER": "", **(env or {})}
         shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         shell = f"cd {shlex.quote(str(tmp_path))} && env {shell} {command}; echo EXITED $?; sleep 30"
         self.tmux("new-session", "-d", "-x", str(columns), "-y", "30", shell)
