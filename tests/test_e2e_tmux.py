@@ -292,3 +292,16 @@ def test_a_history_kept_in_memory_goes_with_the_prompt_to_its_process(terminal):
     t.wait(LIVE + r" alloc a$")
     t.keys("C-u", "C-d")
     t.wait(r"^EXITED 0")
+
+
+def test_embed_in_a_program_keeps_its_prompt_apart_too(tmp_path):
+    (tmp_path / "program.py").write_text("import gcsh\nkept = [1]\ngcsh.embed()\nprint('the program goes on')\n")
+    t = Tmux(tmp_path, f"{shlex.quote(sys.executable)} program.py")
+    try:
+        t.wait(LIVE)
+        converse(t, ("disable; collect; collect", r"\ncollect\(2\): 0 unreachable"),
+                 ("py print(kept)", r"^\[1\]$"))
+        t.keys("C-d")
+        t.wait(r"^the program goes on\nEXITED 0")
+    finally:
+        t.close()
