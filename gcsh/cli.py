@@ -225,6 +225,8 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
         try:
             try:
                 if args.backend not in (None, "sim"):
+                    if _will_prompt(args, stdin, stdout):  # loaded before the live backend's clean start:
+                        import gcsh.shell.loop  # noqa: F401  (its imports are not the user's)
                     session.switch_backend(args.backend)
             except UserError as e:
                 print(f"gcsh: error: {e.message}", file=stderr)
@@ -274,6 +276,12 @@ def _settings(args, stdin, stdout, env) -> tuple[dict | None, list[str]]:
     return settings, warnings
 
 
+def _will_prompt(args, stdin, stdout) -> bool:
+    """Does this run end in the interactive shell?"""
+    ran_something = bool(args.files) or args.commands is not None
+    return is_tty(stdin) and is_tty(stdout) and (args.interactive or not ran_something)
+
+
 def _run(args, session, stdin, stdout, stderr, env) -> int:
     ok = True
     for path in args.files:
@@ -294,8 +302,8 @@ def _run(args, session, stdin, stdout, stderr, env) -> int:
         if (not ok and not args.keep_going) or session.quit_requested or session.interrupted:
             return EXIT_OK if ok else EXIT_FAILED
     ran_something = bool(args.files) or args.commands is not None
-    if is_tty(stdin) and is_tty(stdout) and (args.interactive or not ran_something):
-        from .shell.app import run_shell
+    if _will_prompt(args, stdin, stdout):
+        from .shell.loop import run_shell
         run_shell(session, color=args.color, env=env, settings=session.settings, warnings=session.warnings)
         return EXIT_OK if ok else EXIT_FAILED
     if not ran_something:

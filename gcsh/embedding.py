@@ -38,7 +38,7 @@ def embed(namespace: dict, *, commands: str | None = None, stdin=None, stdout=No
             if commands is not None:
                 ok = session.run_text(commands, "<embed>")
             elif is_tty(stdin) and is_tty(session.stdout):
-                from .shell.app import run_shell
+                from .shell.loop import run_shell
                 run_shell(session, env=os.environ)
                 ok = True
             else:

@@ -4,11 +4,13 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
+import signal
 import sys
 import time
 
 import pytest
+
+from tmux import Tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -16,51 +18,19 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
 TOOLBAR = re.compile(r"sim 3\.11 │ gc on │ gen0 (\d+)/700 .* │ (\d+) objects?$", re.M)
 
 
-class Tmux:
-    """One gcsh in its own tmux server (its own socket: nothing else's tmux is touched)."""
-
-    def __init__(self, tmp_path, command, columns=100, config=""):
-        self.socket = f"gcsh-test-{os.getpid()}-{id(self)}"
-        env = {"GCSH_HISTFILE": str(tmp_path / "history"), "NO_COLOR": "",
-               "TERM": "xterm-256color", "GCSH_CONFIG": config, "PAGER": ""}
-        shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"cd {shlex.quote(str(tmp_path))} && env {shell} {command}; echo EXITED $?; sleep 30"
-        self.tmux("new-session", "-d", "-x", str(columns), "-y", "30", shell)
-
-    def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
-
-    def keys(self, *keys):
-        self.tmux("send-keys", *keys)
-
-    def screen(self, colours=False):
-        return self.tmux("capture-pane", "-p", *(["-e"] if colours else [])).stdout
-
-    def wait(self, pattern, timeout=20.0):
-        """Wait until PATTERN (a regex) is on the screen; return the match."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = re.search(pattern, self.screen(), re.M)
-            if found or time.monotonic() > deadline:
-                assert found, f"{pattern!r} never appeared on:\n{self.screen()}"
-                return found
-            time.sleep(0.05)
-
-    def objects(self):
-        return int(self.wait(TOOLBAR.pattern).group(2))
-
-    def close(self):
-        self.tmux("kill-server")
+def objects(t):
+    """The number of objects the toolbar shows."""
+    return int(t.wait(TOOLBAR.pattern).group(2))
 
 
 @pytest.fixture
 def terminal(tmp_path):
     sessions = []
 
-    def start(args="--model 3.11", **options):
+    def start(args="--model 3.11", ready=r"^gcsh sim 3\.11>", **options):
         t = Tmux(tmp_path, f"{shlex.quote(sys.executable)} -m gcsh {args}", **options)
         sessions.append(t)
-        t.wait(r"^gcsh sim 3\.11>")
+        t.wait(ready)
         return t
 
     yield start
@@ -70,7 +40,7 @@ def terminal(tmp_path):
 
 def test_a_first_session(terminal):
     t = terminal()
-    assert t.objects() == 0
+    assert objects(t) == 0
     t.keys("al")
     t.wait(r"^ +alloc +create an object bound to a root name")  # the menu opens as you type
     t.keys("Tab")
@@ -81,12 +51,12 @@ def test_a_first_session(terminal):
     assert re.search(r"\x1b\[[0-9;]*36m(\x1b\[[0-9;]*m)*alloc", coloured), coloured  # highlighted as a command
     t.keys("Enter")
     t.wait(r"^a: list, refcount 1, generation 0")
-    assert t.objects() == 1 and int(t.wait(TOOLBAR.pattern).group(1)) == 1
+    assert objects(t) == 1 and int(t.wait(TOOLBAR.pattern).group(1)) == 1
     t.keys("link a a", "Enter")
     t.wait(r"^a -> a \[0\]  \(a: refcount 2\)")
     t.keys("del a", "Enter")
     t.wait(r"^a: unbound, still alive \(refcount 1\)")
-    assert t.objects() == 1
+    assert objects(t) == 1
     t.keys("collect", "Enter")
     t.wait(r"^collect\(2\): 1 unreachable \(1 collected, 0 uncollectable\)\s+^freed: a")
     t.wait(r"│ 0 objects$")
@@ -160,3 +130,178 @@ def test_vi_editing_from_the_config_file(terminal, tmp_path):
     t.wait(r"^ 1  alloc v\s+^ 2  history$")
     t.keys("C-d")
     t.wait(r"^EXITED 0")
+
+
+# ---------------------------------------------------------------- the live backend's shell
+# Its prompt runs in a process of its own (gcsh.shell.frontend): the observed process only runs
+# the commands, so the prompt's redraws, completion and toolbar leave nothing in its heap.
+
+LIVE = r"^gcsh live 3\.\d+\.\d+>"
+
+
+def live_terminal(terminal, **options):
+    return terminal("--backend live", ready=LIVE, **options)
+
+
+def typed(t, line, wait_for):
+    """Type LINE a few keys at a time (the completion menu and the toolbar redraw between), run it."""
+    for piece in re.findall(r".{1,3}(?<!;)|.+", line):  # (tmux takes a word ending in ; for its own)
+        t.keys("-l", piece)
+        time.sleep(0.02)
+    t.keys("Enter")
+    return t.wait(wait_for)
+
+
+def converse(t, *steps):
+    """Type each (line, what then appears) in turn."""
+    for line, wait_for in steps:
+        typed(t, line, wait_for)
+
+
+def test_the_live_shell_leaves_no_garbage_and_count_barely_moves(terminal):
+    from test_live_observer import COUNT_MOVES_AT_MOST
+    t = live_terminal(terminal)
+    t.keys("he")
+    t.wait(r"^ +help +list the commands")  # completion works as in the simulator's shell
+    t.keys("C-u")
+    typed(t, "disable; collect; count; collect",
+          r"^collect\(2\): 0 unreachable.*\n\(\d+, 0, 0\)\ncollect\(2\): 0 unreachable")
+    typed(t, "count", r"^gcsh live [\d.]+> count\n\((\d+), 0, 0\)\n(?![\s\S]*> count)")
+    typed(t, "count", r"^gcsh live [\d.]+> count\n\(\d+, 0, 0\)\n[\s\S]*> count\n\((\d+), 0, 0\)")
+    first, second = (int(n) for n in re.findall(r"> count\n\((\d+), 0, 0\)", t.screen()))
+    assert abs(second - first) <= COUNT_MOVES_AT_MOST, t.screen()
+    typed(t, "collect", r"> collect\ncollect\(2\): 0 unreachable")
+    t.wait(r"│ gc off │ gen0 \d+/700 ")  # the toolbar follows the observed process
+    t.keys("exit", "Enter")
+    t.wait(r"^EXITED 0")
+
+
+def test_forty_self_cycles_are_pending_and_then_exactly_what_collect_frees(terminal):
+    t = live_terminal(terminal)
+    converse(t,
+             ("disable; collect", r"collect\(2\): 0 unreachable"),
+             ("py for i in range(40): l = []; l.append(l)", r"range\(40\).*\n" + LIVE[1:]),
+             ("py del l, i", r"del l, i\n" + LIVE[1:]),
+             ("pending", r"would find 40 objects unreachable now"),
+             ("collect", r"> collect\ncollect\(2\): 40 unreachable \(40 collected, 0 uncollectable\)"),
+             ("collect", r"collect\(2\): 40 unreachable[\s\S]*> collect\ncollect\(2\): 0 unreachable"),)
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_ctrl_c_in_the_live_shell(terminal):
+    t = live_terminal(terminal)
+    typed(t, "py import time; kept = 41", LIVE + r"$")
+    t.keys("py time.sleep(3")
+    t.keys("C-c")  # at the prompt: the line is dropped
+    t.wait(LIVE + r" py time\.sleep\(3\n" + LIVE[1:] + r"\s*$")
+    t.keys("py time.sleep(30)", "Enter")
+    t.wait(r"> py time\.sleep\(30\)\s+(?![\s\S]*gen0)")  # running: the toolbar is gone
+    time.sleep(0.5)
+    t.keys("C-c")  # during the command: it is interrupted and the shell goes on
+    t.wait(r"<stdin>:\d+: error: interrupted")
+    typed(t, "py print('still', kept + 1)", r"^still 42")  # py's state is kept
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_switching_between_the_backends(terminal):
+    t = terminal()
+    converse(t,
+             ("alloc a", r"^a: list"),
+             ("backend live", r"^live 3\."),
+             ("disable; collect; count; collect", r"\(\d+, 0, 0\)\ncollect\(2\): 0 unreachable"),
+             ("py kept = [1]", LIVE + r"$"),
+             ("backend sim", r"^sim 3\.11$"),
+             ("heap", r"^a +list"),
+             ("backend live", r"> backend live\nlive 3\.[\s\S]*> backend live\nlive 3\."),
+             ("py print(kept)", r"^\[1\]"),
+             ("collect", r"> collect\ncollect\(2\): 0 unreachable"),
+             ("history 3", r"^ +\d+  py print\(kept\)\n +\d+  collect\n +\d+  history 3$"),)
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_the_shells_objects_never_land_in_gc_garbage(terminal):
+    t = live_terminal(terminal)
+    typed(t, "flags DEBUG_SAVEALL", r"DEBUG_SAVEALL")
+    t.keys("col")  # completion and redraws with SAVEALL on
+    t.wait(r"^ +collect +collect a generation")
+    t.keys("C-u")
+    typed(t, "collect", r"> collect\ncollect\(2\): 0 unreachable")
+    typed(t, "count", r"^\(\d+, 0, 0\)")
+    typed(t, "py import gc; print('saved', len(gc.garbage))", r"^saved 0$")
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="needs less")
+def test_the_pager_and_clear_in_the_live_shell(terminal, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('pager = "less -SRX"\n')
+    t = live_terminal(terminal, config=str(config))
+    typed(t, "disable; collect", r"0 unreachable")
+    t.keys("help", "Enter")
+    t.wait(r"^ +alloc +create an object")  # the pager shows the top of the list
+    t.keys("q")
+    t.wait(LIVE + r"\s*$")
+    typed(t, "collect", r"> collect\ncollect\(2\): 0 unreachable")  # paging left nothing behind
+    t.keys("clear", "Enter")
+    t.wait(r"\A" + LIVE[1:] + r"\s*$")  # the prompt at the top of an empty screen
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def _children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux's /proc")
+def test_the_prompt_process_ends_with_the_shell(terminal):
+    t = live_terminal(terminal)
+    shell_pid = int(t.tmux("display-message", "-p", "#{pane_pid}").stdout)
+    gcsh_pid, = _children(shell_pid)
+    prompt_pid, = _children(gcsh_pid)
+    os.kill(gcsh_pid, signal.SIGKILL)  # the observed process dies while the prompt is up
+    t.wait(r"^EXITED 137")
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{prompt_pid}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{prompt_pid}") or open(f"/proc/{prompt_pid}/stat").read().split()[2] == "Z"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux's /proc")
+def test_the_shell_goes_on_if_the_prompt_process_dies(terminal):
+    t = live_terminal(terminal)
+    typed(t, "py kept = 7", LIVE + r"$")
+    gcsh_pid, = _children(int(t.tmux("display-message", "-p", "#{pane_pid}").stdout))
+    prompt_pid, = _children(gcsh_pid)
+    os.kill(prompt_pid, signal.SIGKILL)
+    t.wait(r"gcsh: the prompt process has ended; the prompt goes on in this process")
+    typed(t, "py print(kept * 6)", r"^42$")  # the terminal is as it was: the line starts at column 0
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_a_history_kept_in_memory_goes_with_the_prompt_to_its_process(terminal):
+    t = terminal(env={"GCSH_HISTFILE": ""})
+    converse(t, ("alloc a", r"^a: list"), ("backend live", r"^live 3\."),
+             ("history", r"^ 1  alloc a\n 2  backend live\n 3  history$"))
+    t.keys("Up", "Up", "Up")
+    t.wait(LIVE + r" alloc a$")
+    t.keys("C-u", "C-d")
+    t.wait(r"^EXITED 0")
+
+
+def test_embed_in_a_program_keeps_its_prompt_apart_too(tmp_path):
+    (tmp_path / "program.py").write_text("import gcsh\nkept = [1]\ngcsh.embed()\nprint('the program goes on')\n")
+    t = Tmux(tmp_path, f"{shlex.quote(sys.executable)} program.py")
+    try:
+        t.wait(LIVE)
+        converse(t, ("disable; collect; collect", r"\ncollect\(2\): 0 unreachable"),
+                 ("py print(kept)", r"^\[1\]$"))
+        t.keys("C-d")
+        t.wait(r"^the program goes on\nEXITED 0")
+    finally:
+        t.close()

@@ -13,7 +13,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from gcsh.color import decide, paint
-from gcsh.shell.app import run_shell
+from gcsh.shell.loop import run_shell
 from gcsh.shell.history import MAX_ENTRIES, BoundedFileHistory, history_path, make_history
 from gcsh.shell.toolbar import debug_text, prompt_fragments, toolbar_fragments
 

@@ -12,7 +12,11 @@ from .result import Result
 
 
 @command("backend", topic="shell", summary="show or switch the backend (each keeps its own heap)",
-         args=(Arg("NAME", BACKEND, "sim or live", optional=True),), examples=("backend", "backend live"))
+         args=(Arg("NAME", BACKEND, "sim or live", optional=True),), examples=("backend", "backend live"),
+         details="In the interactive shell the live backend's prompt runs in a process of its own (from "
+                 "`backend live` on, for the rest of the session), so that typing, completion and the "
+                 "toolbar leave no garbage in the observed heap: a second `collect` finds 0 unreachable "
+                 "and two `count`s in a row move gen0 by at most 8 (docs/reference/live.md).")
 def backend(ctx, name):
     if name is not None:
         ctx.session.switch_backend(name)

@@ -1,14 +1,13 @@
-"""The interactive shell: a prompt_toolkit PromptSession around a runner Session.
+"""The prompt: a prompt_toolkit PromptSession with gcsh's completion, highlighting and toolbar.
 
-The pieces are pure and live beside this module (completion, toolbar, style,
-history); this module wires them into prompt_toolkit and runs the loop:
-prompt, run the line, refresh the prompt and toolbar from the backend, again.
-It is imported only when gcsh talks to a terminal.
+The pieces are pure and live beside this module (completion, toolbar, style, history); this
+module wires them into prompt_toolkit. `LocalPrompt` runs it in gcsh's own process (the
+simulator's shell); `gcsh.shell.frontend` runs it in a process of its own for the live backend.
+The loop around it is `gcsh.shell.loop`. Imported only when gcsh talks to a terminal.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Callable, Hashable, Iterable, Mapping, TextIO
 
@@ -18,15 +17,14 @@ from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import completion_is_selected
-from prompt_toolkit.history import History
+from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import Lexer, PygmentsLexer
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.styles import Style
 
-from .. import __version__
-from ..color import ColorDecision, decide, paint
+from ..color import ColorDecision
 from .history import make_history
 from .style import rules
 from .toolbar import prompt_fragments, toolbar_fragments
@@ -118,12 +116,14 @@ def _accept_completion_bindings() -> KeyBindings:
     return bindings
 
 
-def build_prompt(session, decision: ColorDecision, history: History, vi: bool = False) -> PromptSession:
-    """The PromptSession for SESSION, on the current prompt_toolkit app session's terminal."""
+def build_prompt(names: Callable[[], Iterable[str]], roots: Callable[[], Iterable[str]] | None,
+                 decision: ColorDecision, history: History, vi: bool = False) -> PromptSession:
+    """The PromptSession on the current prompt_toolkit app session's terminal; NAMES and ROOTS
+    give the heap's names for completion when a key needs them."""
     return PromptSession(
         history=history,
         vi_mode=vi,
-        completer=GcshCompleter(lambda: session.backend.names(), lambda: session.backend.root_names()),
+        completer=GcshCompleter(names, roots),
         complete_while_typing=True,
         auto_suggest=AutoSuggestFromHistory(),
         lexer=ShellLexer(),
@@ -136,53 +136,55 @@ def build_prompt(session, decision: ColorDecision, history: History, vi: bool = 
     )
 
 
-def run_shell(session, color: str = "auto", env: Mapping[str, str] | None = None,
-              settings: dict | None = None, warnings: Iterable[str] = ()) -> None:
-    """Read and run lines until `quit` or Ctrl-D. Ctrl-C drops the line being typed, or
-    interrupts the running command (the runner reports it) and comes back to the prompt.
-    SETTINGS are the config file's (`shell.config`); WARNINGS are shown first."""
-    from .config import DEFAULTS
-    env = os.environ if env is None else env
-    settings = {**DEFAULTS, **(settings or {})}
-    decision = decide(color, session.stdout, env)
-    history, warning = make_history(env, settings["history_size"])
-    prompt = build_prompt(session, decision, history, vi=settings["editing_mode"] == "vi")
-    out, err = Route(session.stdout), Route(session.stderr)
-    session.stdout, session.stderr = out, err
-    session.carets = True
-    session.pager = Pager(out, settings["pager"], env)
-    session.history_lines = lambda: list(history.get_strings())
-    print(paint(f"gcsh {__version__} ({session.backend.describe()}): 'help' lists the commands, "
-                f"Tab completes, Ctrl-D leaves.", "dim", decision.enabled), file=out, flush=True)
-    for line in (*warnings, *([warning] if warning else [])):
-        print(f"gcsh: {line}", file=err, flush=True)
-    number, failed = 0, False
-    try:
-        while not session.quit_requested:
+def ask(prompt: PromptSession, failed: bool, describe: str, status: dict, **options) -> str:
+    """One line from PROMPT, with gcsh's prompt and toolbar (KeyboardInterrupt and EOFError as
+    prompt_toolkit raises them)."""
+    return prompt.prompt(prompt_fragments(describe, failed),
+                         bottom_toolbar=lambda: toolbar_fragments(status, _columns()), **options)
+
+
+class LocalPrompt:
+    """The prompt in this process (the simulator's shell): output that arrives while it is up
+    (the collector's callbacks and debug lines) is drawn above the line being typed."""
+
+    split = False
+
+    def __init__(self, session, decision: ColorDecision, settings: Mapping, env: Mapping[str, str]):
+        self.session = session
+        self.history, self.warning = make_history(env, settings["history_size"])
+        backend = lambda: session.backend  # noqa: E731  (the current one, at each key)
+        self.prompt = build_prompt(lambda: backend().names(), lambda: backend().root_names(), decision,
+                                   self.history, vi=settings["editing_mode"] == "vi")
+        self.out, self.err = Route(session.stdout), Route(session.stderr)
+        session.stdout, session.stderr = self.out, self.err
+
+    def read(self, failed: bool, describe: str, status: dict) -> str | None:
+        """The next line; None after Ctrl-D. Ctrl-C drops the line being typed and asks again."""
+        while True:
             try:
                 with patch_stdout(raw=True):
-                    out.target = err.target = sys.stdout
-                    status = session.backend.status()
+                    self.out.target = self.err.target = sys.stdout
                     try:
-                        line = prompt.prompt(prompt_fragments(session.backend.describe(), failed),
-                                             bottom_toolbar=lambda: toolbar_fragments(status, _columns()))
+                        return ask(self.prompt, failed, describe, status)
                     finally:
-                        out.target, err.target = out.stream, err.stream
-            except KeyboardInterrupt:  # Ctrl-C at the prompt: forget the line
+                        self.out.target, self.err.target = self.out.stream, self.err.stream
+            except KeyboardInterrupt:
                 continue
-            except EOFError:  # Ctrl-D on an empty line
-                break
-            number += 1
-            failures = session.failures
-            try:
-                session.run_line(line, "<stdin>", number)
-            except KeyboardInterrupt:  # between commands: the runner catches it inside one
-                session.error("<stdin>", number, "interrupted")
-            failed = session.failures > failures
-            session.flush()
-    finally:
-        session.stdout, session.stderr = out.stream, err.stream
-        session.carets, session.pager, session.history_lines = False, None, None
+            except EOFError:
+                return None
+
+    def lines(self) -> list[str]:
+        """What was typed, oldest first (with earlier sessions' lines from the history file)."""
+        return list(self.history.get_strings())
+
+    def in_memory(self) -> list[str]:
+        """The lines a history that no file keeps holds (for a prompt process to carry on); [] for a file."""
+        return self.lines() if isinstance(self.history, InMemoryHistory) else []
+
+    def close(self) -> None:
+        """Give the session its own streams back."""
+        if self.session.stdout is self.out:
+            self.session.stdout, self.session.stderr = self.out.stream, self.err.stream
 
 
 def _columns() -> int:
@@ -190,37 +192,3 @@ def _columns() -> int:
         return get_app().output.get_size().columns
     except Exception:  # no running application (a test calling the toolbar directly)
         return 80
-
-
-class Pager:
-    """Output longer than the screen goes through a pager (`pager` in the config file, else
-    $PAGER, else `less -SRXF`), as pgcli does; without one, or off a terminal, it is printed."""
-
-    def __init__(self, out: Route, command: str | None, env: Mapping[str, str]):
-        self.out = out
-        self.command = command if command is not None else env.get("PAGER") or "less -SRXF"
-
-    def __call__(self, lines: list[str]) -> bool:
-        import shutil
-        rows = shutil.get_terminal_size((80, 24)).lines
-        if not self.command or len(lines) < rows - 1 or not self.out.isatty():
-            return False
-        import shlex
-        import subprocess
-        self.out.flush()
-        try:
-            self.out.stream.fileno()
-            target = self.out.stream
-        except (AttributeError, OSError, ValueError):  # not a file: the pager writes to gcsh's own stdout
-            target = None
-        try:
-            pager = subprocess.Popen(shlex.split(self.command), stdin=subprocess.PIPE, stdout=target,
-                                     encoding="utf-8", errors="replace")
-        except (OSError, ValueError):  # no such program: print instead
-            return False
-        try:
-            pager.communicate("\n".join(lines) + "\n")
-        except (BrokenPipeError, KeyboardInterrupt):  # the reader quit early, or Ctrl-C
-            pager.kill()
-            pager.wait()
-        return True
