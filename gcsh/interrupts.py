@@ -22,15 +22,14 @@ handlers are left alone.
 
 from __future__ import annotations
 
-import signal
 import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-try:  # the C functions: `signal.signal`'s enum wrapping costs more than a small command itself
-    import _signal as _fast_signal
+try:  # the C module: `signal` wraps handlers in enums (which costs more than a small command), and
+    import _signal as signal  # importing it leaves garbage in a program the live backend watches
 except ImportError:  # other interpreters
-    _fast_signal = signal
+    import signal
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -67,7 +66,7 @@ class CommandInterrupts:
         finally:
             self._installed = False
             if previous is not None:
-                _fast_signal.signal(signal.SIGINT, previous)
+                signal.signal(signal.SIGINT, previous)
 
     def _on_sigint(self, signum, frame) -> None:
         if self._undoable and self._undoable[-1]:
@@ -105,7 +104,7 @@ class CommandInterrupts:
         self._undoable.pop()
         previous = self._previous.pop()
         if previous is not None:
-            _fast_signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGINT, previous)
 
     def abandon(self, undo: Callable[[], None] | None, kind: type) -> None:
         """The command raised KIND: undo it (with a second Ctrl-C held off), then leave."""
@@ -125,10 +124,10 @@ class CommandInterrupts:
         """Install the handler; returns the handler to put back, or None if nothing was installed."""
         if self._installed or not _main_thread():
             return None
-        current = _fast_signal.getsignal(signal.SIGINT)
+        current = signal.getsignal(signal.SIGINT)
         if current is not signal.default_int_handler:
             return None  # ours already (a nested command), or an embedding program's own
-        _fast_signal.signal(signal.SIGINT, self._on_sigint)
+        signal.signal(signal.SIGINT, self._on_sigint)
         return current
 
 

@@ -119,6 +119,11 @@ class Session:
             self.closers.pop()()
         for b in self.backends.values():
             b.close()
+        # the backends hold the session's `emit`: with them held here, gcsh would be a cycle once gone,
+        # garbage in the heap of a program that embedded it
+        self.backends.clear()
+        self.backend = None
+        self.observers.clear()
 
     # ------------------------------------------------------------ output
 

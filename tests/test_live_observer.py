@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+
+import pytest
 from pathlib import Path
 
 ROOT = str(Path(__file__).resolve().parent.parent)
@@ -85,3 +87,33 @@ def test_ctrl_c_in_a_py_statement_is_an_interruption(tmp_path):
     assert p.returncode == 130, (out, err)
     assert err == "<stdin>:2: error: interrupted\n"
     assert "after" not in out  # the run stops, --keep-going or not
+
+
+LEAK_TOOLS_PROGRAM = """
+import gc, sys
+gc.disable()
+import inspect, signal  # imported once, their modules leave garbage of their own: not gcsh's
+gc.collect()
+import gcsh
+x = [1]
+y = [x]
+gcsh.embed(globals(), commands=sys.argv[1], stdout=open("/dev/null", "w"))
+gc.set_debug(gc.DEBUG_SAVEALL)
+gc.collect()
+print(len(gc.garbage), sorted({type(o).__name__ for o in gc.garbage}))
+"""
+
+
+@pytest.mark.parametrize("commands", ["find list\nfind dict\nfind set", "pending\ncycles", "retained x\ndominators",
+                                      "why x\ngraph y\nwhatif del y", "freeze\nfreezecount\nunfreeze", "count"])
+def test_gcsh_leaves_no_garbage_in_a_program_it_was_embedded_in(tmp_path, commands):
+    """Run inside a real program with collection off, gcsh's commands (the leak tools, which walk
+    the whole heap, among them) make no reference cycle there, during the session or after it:
+    the program's next collection finds nothing of gcsh's."""
+    program = tmp_path / "program.py"
+    program.write_text(LEAK_TOOLS_PROGRAM)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    r = subprocess.run([sys.executable, str(program), commands], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0 []\n", r.stdout

@@ -136,4 +136,5 @@ def dominators(ctx, name, limit):
 
     for e in info["roots"]:
         walk(e, 0)
+    del walk  # (it calls itself through its closure: a cycle, garbage in a live heap, unless let go)
     return Result(info, lines or ["(nothing)"])

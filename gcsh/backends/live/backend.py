@@ -125,6 +125,7 @@ class LiveBackend(Backend):
         self.suspend()
         self.closed = True
         self._frozen_own.clear()  # (they hold the session: a cycle once gcsh is gone)
+        self.output.name_of = None  # (a method of this backend's: a cycle too)
         if self._on_finalizer in FINALIZER_LISTENERS:
             FINALIZER_LISTENERS.remove(self._on_finalizer)
         atexit.unregister(self.close)

@@ -14,16 +14,19 @@ gcsh started can only stay frozen or be unfrozen along with the user's.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
 
 
-@dataclass
 class GcSettings:
-    enabled: bool
-    debug: int
-    threshold: tuple[int, ...]
-    callbacks: list = field(default_factory=list)
-    frozen: int = 0
+    """(A plain class, not a dataclass: `dataclasses` imports `inspect`, whose import leaves
+    garbage in a program the live backend watches.)"""
+
+    __slots__ = ("enabled", "debug", "threshold", "callbacks", "frozen")
+
+    def __init__(self, enabled: bool, debug: int, threshold: tuple[int, ...], callbacks: list | None = None,
+                 frozen: int = 0):
+        self.enabled, self.debug, self.threshold = enabled, debug, threshold
+        self.callbacks = [] if callbacks is None else callbacks
+        self.frozen = frozen
 
     @classmethod
     def read(cls) -> "GcSettings":

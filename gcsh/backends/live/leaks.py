@@ -154,8 +154,12 @@ def find(backend, wanted: str, limit: int) -> dict:
         chosen = set(types)
         named = backend.records.by_id
         found, generation = [], {}
+        # this function's own containers are tracked too: never among what it finds (FOUND would
+        # hold itself: a cycle, garbage in the heap it looks at)
+        mine = {id(found), id(generation), id(chosen), id(own)}
+        mine.add(id(mine))
         for g in (0, 1, 2):  # gc.get_objects() is these three, in this order
-            part = [o for o in gc.get_objects(g) if type(o) in chosen and id(o) not in own]
+            part = [o for o in gc.get_objects(g) if type(o) in chosen and id(o) not in own and id(o) not in mine]
             generation.update(dict.fromkeys(map(id, part), g))
             found += part
             del part
@@ -163,7 +167,7 @@ def find(backend, wanted: str, limit: int) -> dict:
         size = sum(map(sys.getsizeof, found))
         shown = [dict(_identity(backend, o), generation=generation[id(o)]) for o in found[:max(limit, 0)]]
         count = len(found)
-        del found, generation
+        del found, generation, mine
     return {"type": wanted, "count": count, "size": size, "objects": shown}
 
 
@@ -235,7 +239,7 @@ def dominator_view(backend, name: str | None, limit: int) -> dict:
                         dominated=[entry(k, depth + 1) for k in kids])
 
         out = [entry(v, 0) for v in sorted(tops, key=lambda k: -size[k])[:limit if target is None else 1]]
-        del objs, index, children
+        del objs, index, children, entry  # (entry calls itself through its closure: a cycle, unless let go)
     return {"name": name, "roots": out}
 
 

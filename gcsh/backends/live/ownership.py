@@ -14,11 +14,11 @@ description: `<module numpy>`, `<dict of 3 items>`, `<function f>`.
 from __future__ import annotations
 
 import gc
-import signal
 import sys
 import types
 from typing import Iterable
 
+from ...interrupts import signal  # (its C core: see there)
 from .objects import type_name
 
 OWN_PACKAGES = frozenset({"gcsh", "prompt_toolkit", "pygments", "wcwidth"})

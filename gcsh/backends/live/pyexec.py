@@ -11,12 +11,12 @@ reference that could bring them back), and the message says which.
 from __future__ import annotations
 
 import io
-import signal
 import threading
 from contextlib import contextmanager, redirect_stdout
 from typing import Iterator
 
 from ...errors import UserError
+from ...interrupts import signal  # (its C core: see there)
 
 REPR_LIMIT = 2000
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import gc
 import itertools
 import weakref
-from dataclasses import dataclass, field
 
 from ...errors import UserError
 from .handles import Handles
@@ -36,18 +35,22 @@ class Tracker(weakref.ref):
     __slots__ = ()
 
 
-@dataclass(eq=False)
 class Record:
-    name: str
-    oid: int  # id() while alive; never used to reach the object without checking it
-    seq: int  # creation order: lists of names are shown in this order, as the simulator does
-    kind: str
-    type_name: str
-    wr: weakref.ref | None  # None: followed by address
-    fingerprint: tuple | None = None
-    attrs: list[str] = field(default_factory=list)  # attribute names gcsh set (edge labels)
-    frozen: bool = False  # in the permanent generation, where it cannot be looked for
-    resurrect: bool = False  # a Finalizer whose __del__ binds it to its name again
+    """One name gcsh gave. (Not a dataclass: see gcstate.GcSettings.)"""
+
+    __slots__ = ("name", "oid", "seq", "kind", "type_name", "wr", "fingerprint", "attrs", "frozen", "resurrect")
+
+    def __init__(self, name: str, oid: int, seq: int, kind: str, type_name: str, wr: weakref.ref | None,
+                 fingerprint: tuple | None = None):
+        self.name = name
+        self.oid = oid  # id() while alive; never used to reach the object without checking it
+        self.seq = seq  # creation order: lists of names are shown in this order, as the simulator does
+        self.kind, self.type_name = kind, type_name
+        self.wr = wr  # None: followed by address
+        self.fingerprint = fingerprint
+        self.attrs: list[str] = []  # attribute names gcsh set (edge labels)
+        self.frozen = False  # in the permanent generation, where it cannot be looked for
+        self.resurrect = False  # a Finalizer whose __del__ binds it to its name again
 
 
 class Records:

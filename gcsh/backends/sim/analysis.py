@@ -374,4 +374,6 @@ def dominator_view(backend, name: str | None, limit: int) -> dict:
         return {"name": heap.name_of(op), "handle": heap.handle(op), "type": heap.type_name(op), "size": None,
                 "objects": count[v], "retained": None, "dominated": [entry(k, depth + 1) for k in kids]}
 
-    return {"name": name, "roots": [entry(v, 0) for v in sorted(tops, key=lambda k: -count[k])[:limit]]}
+    roots = [entry(v, 0) for v in sorted(tops, key=lambda k: -count[k])[:limit]]
+    del entry  # (it calls itself through its closure: a cycle, unless let go)
+    return {"name": name, "roots": roots}

@@ -42,6 +42,9 @@ class SimBackend(Backend):
     def describe(self) -> str:
         return f"sim {self.model.version}"
 
+    def close(self) -> None:
+        self.heap.dispose()  # (its cycles: gcsh gone, nothing of it is left for a collection to find)
+
     # ------------------------------------------------------------ automatic collection
 
     def _on_alloc(self) -> None:
