@@ -215,7 +215,7 @@ def test_every_profile_holds_its_differences_as_data():
     assert [MODELS[v].thresholds[0] for v in ("3.10", "3.11", "3.12", "3.13")] == [700, 700, 700, 2000]
     assert [MODELS[v].deferred_collection for v in ("3.10", "3.11", "3.12", "3.13")] == [False, False, True, True]
     assert MODELS["3.13"].set_threshold_error != MODELS["3.12"].set_threshold_error
-    assert "fact sheet" in MODELS["3.14"].checked
+    assert "source" in MODELS["3.14"].checked and "WebAssembly" in MODELS["3.14.2"].checked
 
 
 def test_the_empty_tuple_is_not_a_new_object(session):

@@ -32,7 +32,7 @@ def backend(ctx, name):
                  "3.13 (checked against the real interpreters), 3.14.0 (the incremental collector, count0 per "
                  "allocation, no `gc: done` line; from CPython's source), 3.14.2 (the incremental collector of "
                  "3.14.1-3.14.4, checked against CPython 3.14.2 in WebAssembly), 3.14 (3.14.5 and later, "
-                 "generational again; the fact sheet) and 3.15 (checked against 3.15.0rc1 in WebAssembly).",
+                 "generational again; from CPython's source and changelog) and 3.15 (checked against 3.15.0rc1 in WebAssembly).",
          backends=("sim",))
 def model(ctx, version):
     sim = ctx.session.sim

@@ -4,8 +4,8 @@ Every version difference lives here; the heap and collector read these fields
 instead of comparing version numbers. 3.10-3.13 are checked against the real
 interpreters natively, 3.13, 3.14.2 and 3.15 also in WebAssembly
 (tests/test_differential.py and tests/test_scenarios.py); 3.14.0 and 3.14
-(3.14.5 and later, the generational collector again) against the fact sheet
-and CPython's source only.
+(3.14.5 and later, the generational collector again) against CPython's source
+and changelog only (no interpreter of them runs here).
 
 CPython 3.14.0-3.14.4 shipped an incremental collector (a young generation and an
 old one in two spaces, collected in increments); 3.14.5 went back to 3.13's
@@ -116,7 +116,7 @@ MODELS: dict[str, Model] = {
                   set_threshold_error=_NEW_SET_THRESHOLD, weakref_clear_tuple_from=1),
     "3.14": Model("3.14", (2000, 10, 10), instance_dict=False, deferred_collection=True,
                   set_threshold_error=_NEW_SET_THRESHOLD, weakref_clear_tuple_from=1, dicts_always_tracked=True,
-                  tuples_untracked_at_creation=True, checked="the fact sheet only", releases="3.14.5 and later"),
+                  tuples_untracked_at_creation=True, checked="CPython's source and changelog only", releases="3.14.5 and later"),
     "3.14.0": Model("3.14.0", (2000, 10, 0), done_line="", checked="CPython's source only",
                     releases="3.14.0 (incremental collector)", **_INCREMENTAL),
     "3.14.2": Model("3.14.2", (2000, 10, 0), count_tracked=True, done_line="after", tuples_untracked_at_creation=True,
