@@ -75,7 +75,7 @@ def check_bounds_live(seed, cmd):
     assert gc_settings() == before_all
 
 
-@pytest.mark.parametrize("backend", ["sim", "live"])
+@pytest.mark.parametrize("backend", ["sim", pytest.param("live", marks=pytest.mark.slow)])  # (live: whole-heap walks)
 @pytest.mark.parametrize("cmd", [c.name for c in fuzzing.numeric_commands("sim") + fuzzing.numeric_commands("live")])
 def test_every_numeric_argument_at_c_bounds(backend, cmd):
     """Each command with a number, each bound at least once (a fixed sample; hypothesis does more below)."""

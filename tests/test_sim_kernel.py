@@ -142,6 +142,7 @@ def test_a_loaded_heap_runs_its_scheduled_collection_at_the_next_safe_point(tmp_
         assert s.sim.heap.live_row("a") is None, heap_source
 
 
+@pytest.mark.slow  # (two copies of a live heap of 200k objects)
 def test_a_second_snapshot_never_copies_the_first():
     from heapcheck import Captured
     from gcsh.runner import Session
