@@ -10,7 +10,7 @@ from ..base import Backend
 from . import checkpoint as checkpoints
 from .kernel import collector
 from .kernel.heap import Heap
-from .kernel.layout import (FINALIZED, handle, COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
+from .kernel.layout import (COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
                             address)
 from ..gcargs import objects_generations
 from .models import MODELS, default_model, resolve
@@ -108,7 +108,7 @@ class SimBackend(Backend):
     # ------------------------------------------------------------ building the heap
 
     def _resolve_items(self, items: list) -> list:
-        return [item if isinstance(item, Atom) else self.heap.find(item) for item in items] if items else items
+        return [item if isinstance(item, Atom) else self.heap.find(item) for item in items]
 
     def _check_new_name(self, name: str) -> None:
         heap = self.heap
@@ -358,13 +358,11 @@ class SimBackend(Backend):
 
     def describe_object(self, op: int) -> dict:
         heap = self.heap
-        name = heap.names.of_row.get(op) or heap.name_of(op)
-        g = heap.gen[op]
+        name = heap.name_of(op)
         return {"name": name, "kind": heap.kind_of(op), "type": heap.type_name(op),
                 "refcount": heap.refcnt[op], "generation": self.generation_label(op),
-                "tracked": g <= COLLECTING or g == UNREACHABLE,  # (loops.is_tracked, written out)
-                "finalized": bool(heap.flags[op] & FINALIZED), "bound": heap.roots.get(name) == op,
-                "address": address(op), "handle": handle(op)}
+                "tracked": heap.tracked(op), "finalized": heap.is_finalized(op),
+                "bound": heap.roots.get(name) == op, "address": address(op), "handle": heap.handle(op)}
 
     def generation_label(self, op: int):
         """What gc.get_objects(g) says of OP; the incremental collector's old generation is 2, its

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from ....errors import UserError
 from ....values import Atom
 from . import loops
-from .layout import (KIND_CODES, DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, GC_KINDS, HEADS, HIDDEN, INSTANCE_KINDS,
+from .layout import (DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, GC_KINDS, HEADS, HIDDEN, INSTANCE_KINDS,
                      KEYED, LEGACY, LIST, RESURRECTS, SET, TUPLE, UNHASHABLE, UNTRACKED, WEAKREF, WEAKREFD, handle,
                      kind_code)
 from .store import SLOT_NAMES, Store
@@ -86,14 +86,12 @@ class Heap(Store):
     def new_object(self, kind: str, name: str | None = None, size: int = 0, flags: int = 0) -> int:
         """Allocate an object (refcount 0, untracked); the caller links and tracks it.
         SIZE is a tuple's length (tuples of each length have their own free list)."""
-        code = KIND_CODES.get(kind)
-        if code is None:
-            code = kind_code(kind)
+        code = kind_code(kind)
         op = self.new_row(code, flags)
         if name is not None:
             self.names.give(op, name)
         if kind in GC_KINDS:
-            slot = 0 if code == LIST else self.reuse_slot(code, size)
+            slot = self.reuse_slot(code, size)
             if slot >= 0 and self.free[slot]:
                 self.free[slot] -= 1  # reused from a free list: the GC allocator is not involved
             else:
@@ -104,23 +102,22 @@ class Heap(Store):
 
     def count_alloc(self) -> None:
         """count0 +1 per GC allocation; 3.10/3.11 may collect right here (_PyObject_GC_Alloc).
-        3.14.1-3.14.4 count when an object is tracked instead (`track`). ON_ALLOC is asked only
-        past threshold0: every model's allocator test includes that."""
-        if self.model.count_tracked:
-            return
-        count = self.count
-        count[0] += 1
+        3.14.1-3.14.4 count when an object is tracked instead (`track`)."""
+        if not self.model.count_tracked:
+            self._count_one()
+
+    def _count_one(self) -> None:
+        """count0 +1 for a new object (and the incremental collector's heap size). ON_ALLOC is
+        asked only past threshold0: every model's allocator test includes that."""
+        self.count[0] += 1
         self.heap_size += 1
-        if count[0] > self.threshold[0] and self.on_alloc is not None:
+        if self.count[0] > self.threshold[0] and self.on_alloc is not None:
             self.on_alloc()
 
     def track(self, op: int, g: int = 0) -> None:
         if self.model.count_tracked and self.gen[op] == UNTRACKED:
             super().track(op, g)
-            self.count[0] += 1
-            self.heap_size += 1
-            if self.count[0] > self.threshold[0] and self.on_alloc is not None:
-                self.on_alloc()
+            self._count_one()
             return
         super().track(op, g)
 
@@ -207,10 +204,7 @@ class Heap(Store):
 
     def bind(self, name: str, op: int) -> None:
         self.table_set(self.roots, name, op)
-        if op < self.fresh[0]:
-            self.add_ref(op, 1)
-        else:  # a new object (alloc): nothing to journal
-            self.refcnt[op] += 1
+        self.add_ref(op, 1)
 
     def hold(self, items: Iterable) -> list[int]:
         """Hold a temporary reference to each item while a command builds or links objects, as

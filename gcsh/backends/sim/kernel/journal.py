@@ -71,12 +71,11 @@ class Journal:
         self._switch(Change("", store))
         self.outer: list[Change] = []  # Changes a trial is nested in
 
-    def _switch(self, change: Change) -> Change:
-        """CHANGE becomes the open one (the one every write goes into); returns it."""
+    def _switch(self, change: Change) -> None:
+        """CHANGE becomes the open one (the one every write goes into)."""
         self.open = change
         # the store skips the journal for rows the Change made (rolling back cuts them off)
         self.store.fresh = (change.rows,) * self.store.POOL + (change.pool,)
-        return change
 
     # ------------------------------------------------------------ writing (called by the store)
 
@@ -135,16 +134,14 @@ class Journal:
 
     def commit(self) -> None:
         store, change = self.store, self.open
-        if len(change.pages) + change.writes > CELL_WRITES:  # (_forget_pages, written out)
-            self._mark(change, 0)
+        self._forget_pages(change)
         now = store.scalars()
-        if change.pages or change.cells or not change.empty(store, now):
+        if not change.empty(store, now):
             change.after = now
             change.bytes += len(change.cells) * CELL_BYTES
             self.history.append(change)
             self.bytes += change.bytes
-            if self.future:
-                self.future.clear()
+            self.future.clear()
             while self.bytes > self.limit and len(self.history) > 1:
                 self.bytes -= self.history.popleft().bytes
                 self.dropped += 1

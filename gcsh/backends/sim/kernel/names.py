@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .journal import MISSING, SET
 from .layout import FREED, HEADS, KINDS
 
 
@@ -34,15 +33,11 @@ class Names:
 
     def give(self, row: int, name: str) -> None:
         store = self.store
-        by_name, of_row = self.by_name, self.of_row
-        old = by_name.get(name)
+        old = self.by_name.get(name)
         if old is not None and store.gen[old] == FREED:
-            store.table_pop(of_row, old)  # a freed object whose name is taken again: no need to keep it
-        # two store.table_set, written out: every alloc names its object
-        store.journal.open.cells += ((SET, by_name, name, MISSING if old is None else old, row),
-                                     (SET, of_row, row, of_row.get(row, MISSING), name))
-        by_name[name] = row
-        of_row[row] = name
+            store.table_pop(self.of_row, old)  # a freed object whose name is taken again: no need to keep it
+        store.table_set(self.by_name, name, row)
+        store.table_set(self.of_row, row, name)
 
     def give_range(self, first: int, stop: int, base: str, shift: int) -> None:
         """Rows FIRST..STOP-1: FIRST is BASE, row r > FIRST is BASE_{r - FIRST - shift}."""

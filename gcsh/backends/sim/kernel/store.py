@@ -24,7 +24,6 @@ from .layout import (FINALIZED, FREED, HEAD, HEAD_KIND, HEADS, KINDS, LIST, NGC,
                      TYPE_NAMES, UNTRACKED, WEAKREFD)
 from .names import Names
 
-_ZEROS = array("i", bytes(4 * 64))  # a new edge slot's room, copied from here
 # Free-list slots: 0 lists, 1 dicts, 1 + n tuples of length n.
 SLOT_NAMES = ["list", "dict"] + [f"tuple{n}" for n in range(1, 64)]
 
@@ -214,22 +213,11 @@ class Store:
     # ------------------------------------------------------------ the generation lists
 
     def list_append(self, op: int, head: int) -> None:
-        # four `put`s, written out: every tracked allocation comes here
-        nxt, prv, fresh = self.nxt, self.prv, self.fresh[self.NXT]  # (NXT and PRV: the same rows)
-        last = prv[head]
-        if last < fresh and not self.dirty[self.NXT][last >> PAGE_SHIFT]:
-            self.journal.save(self.NXT, last)
-        nxt[last] = op
-        if op < fresh:
-            if not self.dirty[self.PRV][op >> PAGE_SHIFT]:
-                self.journal.save(self.PRV, op)
-            if not self.dirty[self.NXT][op >> PAGE_SHIFT]:
-                self.journal.save(self.NXT, op)
-        prv[op] = last
-        nxt[op] = head
-        if not self.dirty[self.PRV][head >> PAGE_SHIFT]:  # (a list head is never a new row)
-            self.journal.save(self.PRV, head)
-        prv[head] = op
+        last = self.prv[head]
+        self.put(self.NXT, last, op)
+        self.put(self.PRV, op, last)
+        self.put(self.NXT, op, head)
+        self.put(self.PRV, head, op)
 
     def list_remove(self, op: int) -> None:
         before, after = self.prv[op], self.nxt[op]
@@ -259,10 +247,7 @@ class Store:
     def track(self, op: int, g: int = 0) -> None:
         if self.gen[op] == UNTRACKED:
             self.list_append(op, g)
-            if op < self.fresh[self.GEN]:
-                self.put(self.GEN, op, g)
-            else:
-                self.gen[op] = g
+            self.put(self.GEN, op, g)
 
     def untrack(self, op: int) -> None:
         if loops.is_tracked(self.gen[op]):
@@ -296,13 +281,10 @@ class Store:
         if n + more <= cap:
             return start
         new_cap = max(2 * cap, n + more, 2)
-        pool = self.pool
-        new = len(pool)
-        if n:
-            pool.extend(pool[start:start + n])
-        pool.extend(_ZEROS[:new_cap - n] if new_cap - n <= len(_ZEROS) else array("i", bytes(4 * (new_cap - n))))
-        if len(self.dirty[-1]) <= (len(pool) >> PAGE_SHIFT):
-            self._grow_pool_dirty()
+        new = len(self.pool)
+        self.pool.extend(self.pool[start:start + n])
+        self.pool.extend(array("i", bytes(4 * (new_cap - n))))
+        self._grow_pool_dirty()
         self.put(self.ESTART, op, new)
         self.put(self.ECAP, op, new_cap)
         return new
@@ -310,7 +292,7 @@ class Store:
     def edge_append(self, op: int, item) -> None:
         n = self.elen[op]
         start = self.estart[op] if n < self.ecap[op] else self._room(op, 1)
-        self.put(self.POOL, start + n, item if type(item) is int else self.encode(item))
+        self.put(self.POOL, start + n, self.encode(item))
         self.put(self.ELEN, op, n + 1)
 
     def edge_insert(self, op: int, i: int, item) -> None:
@@ -343,7 +325,7 @@ class Store:
     # ------------------------------------------------------------ side tables
 
     def table_set(self, table: dict, key, value) -> None:
-        self.journal.open.cells.append((SET, table, key, table.get(key, MISSING), value))  # (journal.cell)
+        self.journal.cell(SET, table, key, table.get(key, MISSING), value)
         table[key] = value
 
     def table_pop(self, table: dict, key, default=None):
