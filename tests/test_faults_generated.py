@@ -98,6 +98,7 @@ def test_generated_bounds_sim(case):
     check_bounds_sim(*case)
 
 
+@pytest.mark.slow  # seconds: the full suite runs it
 @QUICK
 @given(bounds_cases("live"))
 def test_generated_bounds_live(case):

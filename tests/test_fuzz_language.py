@@ -84,6 +84,7 @@ def test_random_words(words):
     run_session(" ".join(words))
 
 
+@pytest.mark.slow  # seconds: the full suite runs it
 @FAST
 @given(st.integers(0, 2 ** 32))
 def test_programs_from_the_registry(seed):

@@ -221,6 +221,7 @@ def test_names_lists_bound_and_unbound(session):
         s.close()
 
 
+@pytest.mark.slow  # seconds: the full suite runs it
 def test_view_has_stable_ids_labels_and_summaries(session):
     s = session(backend="live")
     try:
@@ -241,6 +242,7 @@ def test_view_has_stable_ids_labels_and_summaries(session):
         s.close()
 
 
+@pytest.mark.slow  # seconds: the full suite runs it
 def test_view_summarises_referrers_from_outside(session):
     s = session(backend="live")
     outside = []

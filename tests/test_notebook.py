@@ -103,6 +103,7 @@ def test_the_live_page_closes_when_the_extension_is_unloaded(ipython):
     ipython.shell.run_cell("%load_ext gcsh")
 
 
+@pytest.mark.slow  # seconds: the full suite runs it
 def test_the_docs_notebook_runs_and_shows_what_it_keeps():
     pytest.importorskip("nbclient")
     from gcsh.tools import notebook_publish as publish

@@ -56,6 +56,7 @@ def _stable(text: str) -> str:
     return re.sub(r"\d+\.\d{4}s elapsed", "T.TTTTs elapsed", text)
 
 
+@pytest.mark.slow  # seconds: the full suite runs it
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2 ** 32), model=st.sampled_from(MODELS))
 def test_compiled_loops_agree_with_plain_ones_on_random_sessions(seed, model):

@@ -18,25 +18,22 @@ import atexit
 import builtins
 import gc
 import platform
-import time
-import weakref
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from ...values import Atom
 from ...errors import UserError
-from .. import gcargs
 from ..base import Backend
 from . import census, objects, pyexec
+from .building import HeapBuilding
 from .capture import Output
-from .containers import INSTANCE_KINDS, attr_name, check_hashable, check_store, dict_key, remove, store
-from .gcstate import GcSettings
-from .objects import FINALIZER_LISTENERS, Finalizer, Object, generation_label, kind_of, quiet, refcount, type_name
-from .ownership import describe, held_by_running_commands, is_own_frame, own_ids
+from .gcfunctions import GcFunctions
+from .gcstate import GcSettings, stats_now
+from .objects import FINALIZER_LISTENERS, generation_label, quiet, refcount
+from .ownership import own_ids
 from .records import Record, Records
 
 
-class LiveBackend(Backend):
+class LiveBackend(HeapBuilding, GcFunctions, Backend):
     name = "live"
 
     def __init__(self, emit: Callable[[str, str], None], namespace: dict | None = None,
@@ -60,7 +57,7 @@ class LiveBackend(Backend):
         self._frozen_own: list[list] = []  # per freeze: gcsh's objects it froze, kept so that they stay frozen
         self._freed_log: list[str] = []  # names freed during the current command
         self._freed_at: dict[int, str] = {}  # address -> name, for the debug lines of this command
-        self._stats_mark: list[int] | None = None  # _stats_now() at the last command boundary
+        self._stats_mark: list[int] | None = None  # stats_now() at the last command boundary
         self._manual = [[0, 0, 0] for _ in range(3)]  # collections, collected, uncollectable by `collect`
         self._generations: dict[int, int] | None = None
         self._after: list | None = None  # gc.get_objects() right after the user's last action
@@ -94,7 +91,7 @@ class LiveBackend(Backend):
         if self.owns_process:
             self.owns_process = False
             _clean_start(self._warm_up)
-        self._mark_stats(_stats_now())
+        self._mark_stats(stats_now())
 
     def _mark_stats(self, stats: list[int]) -> None:
         """Keep STATS as the mark, in the list kept from the start (see begin_command)."""
@@ -163,7 +160,7 @@ class LiveBackend(Backend):
         self._left_out = {}
         for row in self._manual:
             row[0] = row[1] = row[2] = 0
-        stats = _stats_now()
+        stats = stats_now()
         if self._stats_mark is not None and stats[0::3] != self._stats_mark[0::3]:
             dead = self._settle()
             if dead:
@@ -172,7 +169,7 @@ class LiveBackend(Backend):
         self._mark_stats(stats)
 
     def end_command(self) -> list[dict]:
-        stats = _stats_now()
+        stats = stats_now()
         mark = None if self._stats_mark is None else self._stats_mark[:]
         self._mark_stats(stats)
         if mark is None or self.original is None:  # left for the simulator: its collections are not ours
@@ -224,325 +221,6 @@ class LiveBackend(Backend):
     def names(self) -> list[str]:
         bound = self.records.user_names()
         return bound + [n for n in self.records.by_name if n not in bound]
-
-    # ------------------------------------------------------------ building the heap
-
-    def _check_new_name(self, name: str) -> None:
-        if name.startswith("__") and name.endswith("__"):  # __builtins__: every `py` needs it
-            raise UserError(f"name {name!r} is reserved: dunder names of the namespace belong to Python")
-        if name in self.records.user_names():
-            raise UserError(f"name {name!r} is already bound to a {kind_of(self.ns[name])}; "
-                            f"del it first or choose another name")
-        rec = self.records.by_name.get(name)
-        if rec is not None:
-            if self.records.fetch([rec]):
-                raise UserError(f"name {name!r} still belongs to an unbound object awaiting collection; "
-                                f"collect first or choose another name")
-            self.records.forget(rec, "freed")
-
-    def _item(self, item) -> tuple[str, object, bool]:
-        """(label, object, is a literal) for an item: a name's object, or an int or str value."""
-        if isinstance(item, Atom):
-            return str(item), item.value, True
-        return item, self.records.find(item), False
-
-    def alloc(self, name: str, kind: str, items: list, resurrect: bool = False) -> dict:
-        self._check_new_name(name)
-        if kind == "legacy":
-            raise UserError("the legacy kind needs the sim backend: a legacy finalizer (tp_del) is a C-level "
-                            "feature with no class to make one from Python")
-        if kind in ("int", "str") and items:
-            raise UserError(f"an {kind} holds no items")
-        if resurrect and kind != "finalizer":
-            raise UserError("--resurrect needs the finalizer kind")
-        resolved = [self._item(item) for item in items]
-        if kind == "set":
-            for label, obj, _ in resolved:
-                check_hashable(obj, label)
-        attrs = list(dict.fromkeys(attr_name(*item) for item in resolved)) if kind in INSTANCE_KINDS else []
-        with self.output.capturing():
-            before = _stats_now()[0::3]
-            with self._acting():
-                obj = self._make(kind, name, resolved)
-                del resolved
-                self.ns[name] = obj
-            rec = self.records.register(name, obj)
-            rec.resurrect = resurrect
-            rec.attrs = attrs
-            fresh = _stats_now()[0::3] == before
-            info = self._describe(rec, obj, held=1, fresh=fresh)
-        return info
-
-    def _make(self, kind: str, name: str, items: list[tuple[str, object, bool]]) -> object:
-        values = [obj for _, obj, _ in items]
-        if kind == "list":
-            return values
-        if kind == "dict":
-            return {dict_key(label, obj, literal): obj for label, obj, literal in items}
-        if kind == "set":
-            return set(values)
-        if kind == "tuple":
-            return tuple(values)
-        if kind in INSTANCE_KINDS:
-            inst = Object() if kind == "object" else Finalizer()
-            for label, obj, literal in items:
-                setattr(inst, attr_name(label, obj, literal), obj)
-            return inst
-        self._seq += 1
-        if kind == "int":
-            return int(str(1000 + self._seq))  # made at run time: not one of the cached small ints
-        return "".join((name, " value"))  # made at run time: not interned
-
-    def weakref(self, name: str, target: str, with_callback: bool) -> dict:
-        self._check_new_name(name)
-        obj = self.records.find(target)
-        callback = self._weakref_callback(name) if with_callback else None
-        with self.output.capturing():
-            try:
-                with self._acting():
-                    wr = weakref.ref(obj, callback)
-                    self.ns[name] = wr
-            except TypeError as e:
-                raise UserError(str(e)) from None
-            del obj
-            rec = self.records.register(name, wr)
-            return self._describe(rec, wr, held=1, fresh=True)
-
-    def _weakref_callback(self, name: str) -> Callable:
-        output = self.output
-
-        def callback(ref):
-            output.event(f"weakref callback of {name} called: referent is dead")
-
-        return callback
-
-    def link(self, src: str, dst, key=None) -> dict:
-        s = self.records.find(src)
-        label, item, literal = self._item(dst)
-        check_store(s, src, item, label, key)
-        with self.output.capturing():
-            with self._acting(snapshot=True):
-                where = store(s, item, label, literal, key)
-            rec = self.records.by_id.get(id(s))
-            if rec is not None and kind_of(s) in INSTANCE_KINDS and where not in rec.attrs:
-                rec.attrs.append(where)
-            self.records.refresh(s)
-            del s
-            self._settle()  # storing under a dict key or attribute may have dropped an old value
-            count = None if literal else refcount(item)
-            del item
-        return {"src": src, "dst": label, "key": where, "refcount": count}
-
-    def unlink(self, src: str, dst) -> dict:
-        s = self.records.find(src)
-        label, item, literal = self._item(dst)
-        with self.output.capturing():
-            with self._acting(snapshot=True):
-                where = remove(s, src, item, label, literal, self.records.by_id.get(id(s)))
-                self.records.refresh(s)
-                del s
-                count = 0 if literal else refcount(item)  # 0: this local was the last reference
-                del item
-            self._settle()
-            freed = list(self._freed_log)
-        return {"src": src, "dst": label, "key": where, "refcount": count, "freed": freed}
-
-    def delete(self, names: list[str]) -> dict:
-        bound = self.records.user_names()
-        for name in names:
-            if name not in bound:
-                self.records.find(name)  # raises for unknown or freed names
-                raise UserError(f"{name!r} is not bound (it is kept alive only by references)")
-        if len(set(names)) != len(names):
-            raise UserError("the same name twice in one del")
-        with self.output.capturing():
-            recs, left = [], {}  # left: refcount once the names are gone, for objects gcsh cannot look for
-            for name in names:
-                obj = self.ns[name]
-                rec = self.records.by_id.get(id(obj)) or self.records.register(name, obj)
-                self.records.refresh(obj)  # what it is made of now, to know it again unbound
-                left[rec.oid] = left.get(rec.oid, refcount(obj)) - 1
-                if rec not in recs:
-                    recs.append(rec)
-            del obj
-            with self._acting(snapshot=True):  # no iterator for one name: `del a` allocates nothing
-                if len(names) == 1:
-                    del self.ns[names[0]]
-                else:
-                    for name in names:
-                        del self.ns[name]
-            self._settle()
-            for rec in recs:  # a frozen list, say, is not found among the tracked objects
-                if rec.frozen and rec.wr is None and left[rec.oid] == 0 and rec.oid in self.records.by_id:
-                    self.records.forget(rec, "freed")
-                    self._freed_log.append(rec.name)
-            alive = self._refcounts([rec for rec in recs if rec.oid in self.records.by_id], left)
-        return {"freed": list(self._freed_log), "alive": alive}
-
-    def _refcounts(self, recs: list[Record], unseen: dict[int, int] | None = None) -> dict[str, int]:
-        """name -> refcount of each of RECS; UNSEEN gives those that cannot be looked for (frozen)."""
-        found = self.records.fetch(recs)
-        out = {}
-        for rec in recs:
-            obj = found.get(rec.oid)
-            if obj is not None:
-                out[rec.name] = refcount(obj) - 1  # -1: the `found` dict's reference
-            elif unseen is not None and rec.oid in unseen:
-                out[rec.name] = unseen[rec.oid]
-        return out
-
-    # ------------------------------------------------------------ collecting
-
-    def collect(self, generation: int, trace: bool = False) -> dict:
-        if trace:
-            raise UserError("collect --trace needs the sim backend: the real collector cannot be stopped "
-                            "between its phases (try 'snapshot', then 'backend sim')")
-        with self.output.capturing():
-            before = gc.get_stats()[generation]
-            start = time.perf_counter()
-            unreachable = gc.collect(generation)
-            self._after = gc.get_objects() if self.records.by_id else None  # before anything new
-            elapsed = time.perf_counter() - start
-            after = gc.get_stats()[generation]
-            counts = [after[k] - before[k] for k in ("collections", "collected", "uncollectable")]
-            for i, n in enumerate(counts):
-                self._manual[generation][i] += n
-            freed = self._settle()
-        return {"generation": generation, "unreachable": unreachable, "collected": counts[1],
-                "uncollectable": counts[2], "freed": freed, "elapsed": elapsed, "automatic": False}
-
-    def set_enabled(self, on: bool) -> None:
-        self.user_enabled = on  # applied during the user's actions (see _acting)
-
-    def isenabled(self) -> bool:
-        return self.user_enabled
-
-    def get_debug(self) -> int:
-        return gc.get_debug()
-
-    def set_debug(self, value: int) -> None:
-        gcargs.check_debug(value)
-        gc.set_debug(value)
-
-    def get_threshold(self) -> list[int]:
-        return list(gc.get_threshold())
-
-    def set_threshold(self, values: list[int]) -> None:
-        for value in values:
-            gcargs.check_threshold(value)
-        try:
-            gc.set_threshold(*values)
-        except TypeError as e:  # no threshold at all: this interpreter's own words
-            raise UserError(str(e)) from None
-
-    def get_count(self) -> list[int]:
-        return list(gc.get_count())
-
-    def get_stats(self) -> list[dict]:
-        return gc.get_stats()
-
-    def get_objects(self, generation: int | None) -> list[str]:
-        gcargs.objects_generations(generation)
-        tracked = gc.get_objects(generation)
-        names = self._names_of(tracked)
-        own = self._own_count(tracked)
-        self._left_out = {"other": len(tracked) - len(names) - own, "gcsh": own}
-        return names
-
-    def _names_of(self, objs) -> list[str]:
-        by_id = self.records.by_id
-        out = []
-        for obj in objs:
-            rec = by_id.get(id(obj))
-            if rec is not None and rec.type_name == type_name(type(obj)):
-                out.append(rec.name)
-        return out
-
-    # ------------------------------------------------------------ looking at objects
-
-    def _label(self, obj: object) -> str:
-        name = self.records.name_of(obj)
-        if name is not None:
-            return name
-        text = describe(obj)
-        return f"{self.records.handles.of(obj)} {text}" if gc.is_tracked(obj) else text
-
-    def _shown(self, found: list, temporaries: set[int]) -> list[str]:
-        """Labels of FOUND, leaving out (and counting) gcsh's own: the namespace that holds the
-        user's names, frames of gcsh's code, its other objects. TEMPORARIES, the containers
-        of the query itself, are not part of any heap: they are dropped without a count."""
-        shown, names, own = [], 0, 0
-        for obj in found:
-            if id(obj) in temporaries:
-                continue
-            if obj is self.ns:
-                names += 1
-            elif is_own_frame(obj) or self._is_own(obj):
-                own += 1
-            else:
-                shown.append(self._label(obj))
-        self._left_out = {"names": names, "gcsh": own}
-        return shown
-
-    def referrers(self, names: list[str]) -> list[str]:
-        targets = [self.records.find(n) for n in names]
-        with self.output.capturing():
-            found = gc.get_referrers(*targets)  # one scan of the heap for all of them
-            shown = self._shown(found, {id(targets)})
-            del found, targets
-        return shown
-
-    def referents(self, names: list[str]) -> list[str]:
-        targets = [self.records.find(n) for n in names]
-        return self._shown(gc.get_referents(*targets), set())
-
-    def left_out(self) -> dict:
-        return dict(self._left_out)
-
-    def is_tracked(self, name: str) -> bool:
-        return gc.is_tracked(self.records.find(name))
-
-    def is_finalized(self, name: str) -> bool:
-        return gc.is_finalized(self.records.find(name))
-
-    def freeze(self) -> int:
-        gc.freeze()
-        self._frozen_own.append(held_by_running_commands())  # until unfreeze (see there)
-        for rec in self.records.by_id.values():
-            rec.frozen = True
-        return gc.get_freeze_count()
-
-    def unfreeze(self) -> int:
-        n = gc.get_freeze_count()
-        gc.unfreeze()
-        self._frozen_own.clear()
-        for rec in self.records.by_id.values():
-            rec.frozen = False
-        return n
-
-    def freeze_count(self) -> int:
-        return gc.get_freeze_count()
-
-    def callbacks(self, on: bool | None) -> bool:
-        if on is not None and on != self.callbacks_on:
-            if on:
-                gc.callbacks.append(self._log_callback)
-            elif self._log_callback in gc.callbacks:
-                gc.callbacks.remove(self._log_callback)
-            self.callbacks_on = on
-        return self.callbacks_on
-
-    def _log_callback(self, phase: str, info: dict) -> None:
-        self.output.event(f"gc callback: {phase} {info}")
-
-    def garbage(self, clear: bool) -> list[str]:
-        names = [self._label(obj) for obj in gc.garbage]
-        if clear:
-            with self.output.capturing():
-                with self._acting(snapshot=True):
-                    del gc.garbage[:]
-                self._settle()
-        return names
 
     # ------------------------------------------------------------ the whole heap
 
@@ -616,7 +294,7 @@ class LiveBackend(Backend):
                 self.records.sync()
                 freed = self._settle(accept_changes=True)
                 raise UserError(e.message + (f" (freed: {', '.join(freed)})" if freed else "")
-                                + _collection_change(enabled, self.user_enabled)) from None
+                                + pyexec.collection_change(enabled, self.user_enabled)) from None
             except KeyboardInterrupt:
                 self.records.sync()
                 self._settle(accept_changes=True)
@@ -718,13 +396,6 @@ class LiveBackend(Backend):
 # ---------------------------------------------------------------- helpers
 
 
-def _collection_change(before: bool, after: bool) -> str:
-    """Python's semantics are kept (a failing statement's gc.disable() stays); the error says so."""
-    if before == after:
-        return ""
-    return "; automatic collection is now " + ("on" if after else "off") + " (the statement had turned it so)"
-
-
 def _clean_start(warm_up: Callable[[], None] | None) -> None:
     """The first entry into the live backend of gcsh's own process, before the user has made
     anything: load what gcsh will use (its first use would move the counters by hundreds and start
@@ -742,8 +413,3 @@ def _clean_start(warm_up: Callable[[], None] | None) -> None:
 def _safe_point() -> None:
     """A Python call: CPython 3.12+ runs a collection that an allocation scheduled at the next
     such point, and this one is still inside the user's action."""
-
-
-def _stats_now() -> list[int]:
-    """gc.get_stats() as 9 numbers: collections, collected, uncollectable of each generation."""
-    return [entry[k] for entry in gc.get_stats() for k in ("collections", "collected", "uncollectable")]

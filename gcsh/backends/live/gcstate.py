@@ -53,3 +53,8 @@ class GcSettings:
                     f"unfreeze them without also unfreezing the {self.frozen} that were frozen before")
         return (f"gcsh: {self.frozen - now} objects that were frozen before gcsh started were unfrozen "
                 f"in the live backend; gc cannot freeze them alone again")
+
+
+def stats_now() -> list[int]:
+    """gc.get_stats() as 9 numbers: collections, collected, uncollectable of each generation."""
+    return [entry[k] for entry in gc.get_stats() for k in ("collections", "collected", "uncollectable")]

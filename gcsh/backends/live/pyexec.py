@@ -109,3 +109,10 @@ def _take_back(ns: dict, before: dict[str, int]) -> str:
         del ns[name]
     changed = sorted(n for n, i in before.items() if n not in ns or id(ns[n]) != i)
     return f" (before failing it had already rebound or deleted: {', '.join(changed)})" if changed else ""
+
+
+def collection_change(before: bool, after: bool) -> str:
+    """Python's semantics are kept (a failing statement's gc.disable() stays); the error says so."""
+    if before == after:
+        return ""
+    return "; automatic collection is now " + ("on" if after else "off") + " (the statement had turned it so)"
