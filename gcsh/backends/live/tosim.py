@@ -34,7 +34,7 @@ from itertools import accumulate, chain, compress, repeat
 from array import array
 
 from ...values import Atom
-from ..sim.kernel.journal import Journal
+from ..sim.kernel import build
 from ..sim.kernel.layout import FINALIZED, HEADS, KEYED, PERMANENT, UNTRACKED, kind_code
 from .attributes import labels
 from .pyexec import STATEMENT_NAMES
@@ -223,28 +223,23 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     heap = sim.heap
     _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names)
     del flat
-    heap.roots.update({name: i + HEADS for name, i in roots.items()})
-    heap.garbage = [i + HEADS for i in garbage]
-    for i in finalized:
-        heap.flags[i + HEADS] |= FINALIZED
-    heap.instance_dict.update({i + HEADS: d + HEADS for i, d in dicts.items()})
+    build.fill_tables(heap, roots={name: i + HEADS for name, i in roots.items()},
+                      instance_dict={i + HEADS: d + HEADS for i, d in dicts.items()})
+    build.set_flags(heap, [i + HEADS for i in finalized], FINALIZED)
     weakrefable = _weakrefable()
     for i, target, cb in weak:
         wr, cb = i + HEADS, None if cb is None else cb + HEADS
         if target is not None and heap.kind_of(target + HEADS) in weakrefable:
             heap.add_weakref(wr, target + HEADS, cb)
-        else:
-            heap.referent[wr] = None  # its referent was not copied: as if it were gone
+        else:  # its referent was not copied: as if it were gone
+            build.fill_tables(heap, referent={wr: None})
             if cb is not None:
                 heap.edges_set(wr, [cb])
-                heap.keys[wr], heap.callback[wr] = ["__callback__"], cb
-                heap.flags[wr] |= KEYED
+                build.fill_tables(heap, keys={wr: ["__callback__"]}, callback={wr: cb})
+                build.set_flags(heap, [wr], KEYED)
     holder = _hold_outside(heap, outside, n)
-    heap.count[:] = array("q", gc.get_count())
-    heap.threshold[:] = list(gc.get_threshold())
-    heap.enabled = gc.isenabled()
-    heap.long_lived_total = heap.count_of(2)
-    heap.journal = Journal(heap)  # the copy is where the simulator's history starts
+    build.set_collector(heap, gc.get_count(), gc.get_threshold(), gc.isenabled(), [i + HEADS for i in garbage])
+    build.start_history(heap)  # the copy is where the simulator's history starts
     return {"objects": n, "references": references, "literals": len(literals),
             "outside": len(outside), "outside_name": holder, "named": len(roots)}
 
@@ -377,37 +372,22 @@ def _instance_dicts(sim, objs: list, kinds: list[str], refs_col: list, index, sp
 def _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names) -> None:
     """The columns, in bulk, and the generation lists in list order (rows start at HEADS: the heap
     is new). Only the user's names are stored; the others are computed from the rows."""
-    n = len(kinds)
     codes = {kind: kind_code(kind) for kind in set(kinds)}
-    heap.kind.extend(array("H", map(codes.__getitem__, kinds)))
-    heap.refcnt.extend(array("i", refcnt))
-    heap.gc_refs.extend(array("i", bytes(4 * n)))
-    heap.flags.extend(array("B", bytes(n)))
-    heap.gen.extend(array("b", gens))
-    heap.nxt.extend(array("i", [-1]) * n)
-    heap.prv.extend(array("i", [-1]) * n)
-    heap.estart.extend(starts)
-    heap.elen.extend(lengths)
-    heap.ecap.extend(lengths)
     if literals:  # literal entries become the pool's negative entries
         encoded = {id(lit): heap.encode(lit) for lit in literals.values()}
         flat = [x if type(x) is int else encoded[id(x)] for x in flat]
-    heap.pool.extend(_rows(flat))
-    for i, keys in keys_col.items():
-        heap.keys[i + HEADS] = keys
-        heap.flags[i + HEADS] |= KEYED
-    heap.type_names.update({i + HEADS: name for i, name in type_names.items()})
-    for i, name in user_names.items():
-        if heap.names.by_name.get(name) is None:  # (once each)
-            heap.names.by_name[name], heap.names.of_row[i + HEADS] = i + HEADS, name
-    heap.nlive += n
+    build.add_rows(heap, array("H", map(codes.__getitem__, kinds)), array("i", refcnt), array("b", gens), starts,
+                   lengths, _rows(flat))
+    build.fill_tables(heap, keys={i + HEADS: keys for i, keys in keys_col.items()},
+                      type_names={i + HEADS: name for i, name in type_names.items()})
+    build.set_flags(heap, [i + HEADS for i in keys_col], KEYED)
+    build.name_rows(heap, {i + HEADS: name for i, name in user_names.items()})
     for marker, members in _groups(gens).items():
         if marker != UNTRACKED:
-            _link(heap, marker, [m + HEADS for m in members])
+            build.link_rows(heap, marker, [m + HEADS for m in members])
     widest = max((len(k) for k in keys_col.values()), default=0)
-    for kind in ("object", "finalizer"):  # 3.11+ instances visit their values in the order of these names
-        heap.shared_keys[kind] = tuple(_labels(widest))
-    heap._grow_dirty()
+    # 3.11+ instances visit their values in the order of these names
+    build.fill_tables(heap, shared_keys={kind: tuple(_labels(widest)) for kind in ("object", "finalizer")})
 
 
 def _rows(flat: list) -> array:
@@ -419,17 +399,6 @@ def _rows(flat: list) -> array:
     entries = numpy.array(flat, dtype=numpy.int64)
     entries[entries >= 0] += HEADS
     return array("i", entries.astype(numpy.int32).tobytes())
-
-
-def _link(heap, head: int, rows: list[int]) -> None:
-    """Make ROWS, in order, the list at HEAD."""
-    if not rows:
-        return
-    nxt, prv = heap.nxt, heap.prv
-    for a, b in zip(rows, rows[1:]):
-        nxt[a], prv[b] = b, a
-    nxt[head], prv[rows[0]] = rows[0], head
-    nxt[rows[-1]], prv[head] = head, rows[-1]
 
 
 def _hold_outside(heap, outside: list[int], n: int) -> str | None:

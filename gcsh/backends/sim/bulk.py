@@ -19,6 +19,7 @@ import random as _random
 from array import array
 
 from ...errors import UserError
+from .kernel import build
 from .kernel.heap import Heap
 from .kernel.layout import FREED, GEN0, LIST
 
@@ -73,24 +74,8 @@ def _add_lists(heap: Heap, name: str, shift: int, pool: array, lengths: array) -
     for i, k in enumerate(lengths):
         estart[i] = offset
         offset += k
-    tail = heap.prv[GEN0]
-    heap.refcnt.extend(refcnt)
-    heap.gc_refs.extend(array("i", bytes(4 * n)))
-    heap.gen.extend(array("b", bytes(n)))
-    heap.flags.extend(array("B", bytes(n)))
-    heap.kind.extend(array("H", [LIST]) * n)
-    heap.nxt.extend(array("i", range(s + 1, s + n + 1)))
-    heap.nxt[-1] = GEN0
-    heap.prv.extend(array("i", range(s - 1, s + n - 1)))
-    heap.prv[s] = tail
-    heap.estart.extend(estart)
-    heap.elen.extend(lengths)
-    heap.ecap.extend(lengths)
-    heap.pool.extend(pool)
-    heap.nlive += n
-    heap._grow_dirty()
-    heap.put(heap.NXT, tail, s)  # the old tail of generation 0 now leads to the new lists
-    heap.put(heap.PRV, GEN0, s + n - 1)
+    build.add_rows(heap, array("H", [LIST]) * n, refcnt, array("b", bytes(n)), estart, lengths, pool)
+    build.append_run(heap, GEN0, s, s + n)
     heap.names.give_range(s, s + n, name, shift)
     heap.bind(name, s)
     reused = min(n, heap.free[0])  # as new_object: the list free list first

@@ -1,0 +1,97 @@
+"""Many rows at once: a bulk command's lists, and a new heap copied from a live one.
+
+The store writes one object at a time, each write journaled. These write whole
+columns at C speed instead, and are the only other code that writes the state:
+
+* rows added here are new, so they need no journal entry (rolling back cuts the
+  columns back to their length); the few writes to rows that already existed
+  (the old tail of a generation list, its head) go through the store's `put`;
+* a copy of a live heap fills a heap nobody has seen yet, then starts its
+  history (`start_history`): nothing before that can be undone.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from .journal import Journal
+from .layout import FREED
+
+
+def add_rows(store, kinds: array, refcnt: array, gens: array, starts: array, lengths: array, pool: array) -> int:
+    """Append len(KINDS) rows (kind codes, refcounts, generation markers, each row's first entry in the
+    pool and its number of references) and POOL to the edge pool; returns the first new row. The rows
+    are on no list yet (link them with `link_rows` or `append_run`)."""
+    first, n = len(store.kind), len(kinds)
+    store.kind.extend(kinds)
+    store.refcnt.extend(refcnt)
+    store.gc_refs.extend(array("i", bytes(4 * n)))
+    store.gen.extend(gens)
+    store.flags.extend(array("B", bytes(n)))
+    store.nxt.extend(array("i", [-1]) * n)
+    store.prv.extend(array("i", [-1]) * n)
+    store.estart.extend(starts)
+    store.elen.extend(lengths)
+    store.ecap.extend(lengths)
+    store.pool.extend(pool)
+    store.nlive += n - gens.count(FREED)
+    store._grow_dirty()
+    return first
+
+
+def append_run(store, head: int, first: int, stop: int) -> None:
+    """Rows FIRST..STOP-1, new and consecutive, join the tail of HEAD's list in row order."""
+    nxt, prv = store.nxt, store.prv
+    tail = prv[head]
+    nxt[first:stop] = array("i", range(first + 1, stop + 1))
+    nxt[stop - 1] = head
+    prv[first:stop] = array("i", range(first - 1, stop - 1))
+    prv[first] = tail
+    store.put(store.NXT, tail, first)  # (journaled: the tail and the head were there before)
+    store.put(store.PRV, head, stop - 1)
+
+
+def link_rows(store, head: int, rows: list[int]) -> None:
+    """ROWS, in order, become the list at HEAD (of a heap being filled: nothing to journal)."""
+    if not rows:
+        return
+    nxt, prv = store.nxt, store.prv
+    for a, b in zip(rows, rows[1:]):
+        nxt[a], prv[b] = b, a
+    nxt[head], prv[rows[0]] = rows[0], head
+    nxt[rows[-1]], prv[head] = head, rows[-1]
+
+
+def set_flags(store, rows, bit: int) -> None:
+    """Set BIT in the flags of ROWS (new rows)."""
+    flags = store.flags
+    for op in rows:
+        flags[op] |= bit
+
+
+def fill_tables(store, **tables: dict) -> None:
+    """Side tables of new rows, by the store's attribute names: fill_tables(store, keys={row: [...]})."""
+    for name, entries in tables.items():
+        getattr(store, name).update(entries)
+
+
+def name_rows(store, names: dict[int, str]) -> None:
+    """The user's names of new rows (the first row of a name keeps it)."""
+    by_name, of_row = store.names.by_name, store.names.of_row
+    for op, name in names.items():
+        if by_name.get(name) is None:
+            by_name[name], of_row[op] = op, name
+
+
+def set_collector(store, count, threshold, enabled: bool, garbage: list[int]) -> None:
+    """The gc module's state as a copy found it (GARBAGE: gc.garbage's rows)."""
+    store.garbage = garbage
+    store.count[:] = array("q", count)
+    store.threshold[:] = list(threshold)
+    store.enabled = enabled
+    store.long_lived_total = store.count_of(2)
+
+
+def start_history(store) -> None:
+    """What the store holds now is where `undo` stops."""
+    store.journal = Journal(store)
