@@ -238,7 +238,8 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
                 build.fill_tables(heap, keys={wr: ["__callback__"]}, callback={wr: cb})
                 build.set_flags(heap, [wr], KEYED)
     holder = _hold_outside(heap, outside, n)
-    build.set_collector(heap, gc.get_count(), gc.get_threshold(), gc.isenabled(), [i + HEADS for i in garbage])
+    build.set_scalars(heap, count=gc.get_count(), threshold=gc.get_threshold(), enabled=gc.isenabled(),
+                      garbage=[i + HEADS for i in garbage], long_lived_total=heap.count_of(2))
     build.start_history(heap)  # the copy is where the simulator's history starts
     return {"objects": n, "references": references, "literals": len(literals),
             "outside": len(outside), "outside_name": holder, "named": len(roots)}

@@ -18,16 +18,18 @@ from .journal import Journal
 from .layout import FREED
 
 
-def add_rows(store, kinds: array, refcnt: array, gens: array, starts: array, lengths: array, pool: array) -> int:
+def add_rows(store, kinds: array, refcnt: array, gens: array, starts: array, lengths: array, pool: array,
+             flags: array | None = None) -> int:
     """Append len(KINDS) rows (kind codes, refcounts, generation markers, each row's first entry in the
-    pool and its number of references) and POOL to the edge pool; returns the first new row. The rows
-    are on no list yet (link them with `link_rows` or `append_run`)."""
+    pool and its number of references, and their flags, none if not given) and POOL to the edge pool;
+    returns the first new row. The rows are on no list yet (link them with `link_rows` or
+    `append_run`)."""
     first, n = len(store.kind), len(kinds)
     store.kind.extend(kinds)
     store.refcnt.extend(refcnt)
     store.gc_refs.extend(array("i", bytes(4 * n)))
     store.gen.extend(gens)
-    store.flags.extend(array("B", bytes(n)))
+    store.flags.extend(array("B", bytes(n)) if flags is None else flags)
     store.nxt.extend(array("i", [-1]) * n)
     store.prv.extend(array("i", [-1]) * n)
     store.estart.extend(starts)
@@ -83,13 +85,17 @@ def name_rows(store, names: dict[int, str]) -> None:
             by_name[name], of_row[op] = op, name
 
 
-def set_collector(store, count, threshold, enabled: bool, garbage: list[int]) -> None:
-    """The gc module's state as a copy found it (GARBAGE: gc.garbage's rows)."""
-    store.garbage = garbage
-    store.count[:] = array("q", count)
-    store.threshold[:] = list(threshold)
-    store.enabled = enabled
-    store.long_lived_total = store.count_of(2)
+def set_scalars(store, **values) -> None:
+    """The collector's scalar state (counts, thresholds, free lists, statistics, gc.garbage…), by the
+    store's names for it: set_scalars(store, count=[0, 0, 0], enabled=True)."""
+    for name, value in values.items():
+        current = getattr(store, name)
+        if type(current) is array:
+            current[:] = array(current.typecode, value)
+        elif type(current) is list:
+            current[:] = value
+        else:
+            setattr(store, name, value)
 
 
 def start_history(store) -> None:
