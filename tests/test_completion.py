@@ -147,3 +147,10 @@ def test_object_names_match_fuzzily_after_the_prefix_matches():
 
 def test_help_offers_command_words():
     assert "collect" in texts("help co")
+
+
+def test_handles_are_offered_once_an_at_sign_is_typed():
+    names = ["doc", "parser", "@2", "@1"]
+    assert texts("why ", names) == ["doc", "parser"]
+    assert texts("why @", names) == ["@1", "@2"]
+    assert texts("referents doc @", names) == ["@1", "@2"]

@@ -105,3 +105,19 @@ def test_a_live_text_graph_of_a_handle_never_says_depth_none():
                           LEAK.replace("disable; ", "disable\n") + "find Doc --limit 1\ngraph @1"],
                          capture_output=True, text=True, timeout=120).stdout
     assert "\n  @1 " in out and "finalizer" in out and "depth None" not in out and "not reached from the names" in out
+
+
+def test_the_handles_find_printed_complete_and_a_freed_one_is_left_out():
+    from gcsh.shell.completion import complete
+    from gcsh.runner import Session
+    import io
+    s = Session(io.StringIO(), io.StringIO(), backend="live")
+    try:
+        s.run_text("py class Doc: pass\npy docs = [Doc() for i in range(3)]\nfind Doc --limit 3")
+        offered = [c.text for c in complete("why @", s.backend.names())]
+        assert len(offered) == 3 and all(h.startswith("@") for h in offered)
+        assert "docs" in [c.text for c in complete("why ", s.backend.names())]
+        s.run_text("py del docs[0]")
+        assert len([c.text for c in complete("why @", s.backend.names())]) == 2
+    finally:
+        s.close()

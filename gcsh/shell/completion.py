@@ -115,6 +115,8 @@ def _values(arg_type: ArgType, partial: str, names: Iterable[str], cwd: str | No
     if kind in ("name", "item", "root"):
         meta = f"{label}: {help_}"
         pool = names.roots if kind == "root" and isinstance(names, _Names) else names
+        handles = partial.startswith("@")  # the live backend's handles (@1f), once an @ is typed
+        pool = [n for n in pool if n.startswith("@") is handles]
         return [Candidate(n, len(partial), meta) for n in fuzzy(partial, pool) if n not in taken]
     if arg_type.choices:
         pairs = arg_type.choices.items()

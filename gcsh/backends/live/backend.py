@@ -220,7 +220,7 @@ class LiveBackend(HeapBuilding, GcFunctions, Backend):
 
     def names(self) -> list[str]:
         bound = self.records.user_names()
-        return bound + [n for n in self.records.by_name if n not in bound]
+        return bound + [n for n in self.records.by_name if n not in bound] + self.records.handles.given()
 
     # ------------------------------------------------------------ the whole heap
 

@@ -45,6 +45,11 @@ class Handles:
                 tracked = gc.get_objects()
         return next((o for o in tracked if id(o) == oid and type(o) is tp), None)
 
+    def given(self) -> list[str]:
+        """The handles given so far whose object may still be alive, newest first (one whose weak
+        reference is dead is left out; the others are checked only when used)."""
+        return [h for h, (_, _, wr) in reversed(self.entries.items()) if wr is None or wr() is not None]
+
     def resolve(self, h: str) -> object:
         """The object handle H means; a UserError if it was never given or its object is gone."""
         if h not in self.entries:
