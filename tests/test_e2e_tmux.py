@@ -116,6 +116,22 @@ def test_long_output_is_paged_and_the_toolbar_fits_80_columns(terminal, tmp_path
     t.wait(r"^EXITED 0")
 
 
+@pytest.mark.skipif(shutil.which("less") is None, reason="needs less")
+def test_long_lines_fold_at_words_in_the_pager_and_out_of_it(terminal):
+    t = terminal(columns=80)
+    t.keys("alloc a; alloc b; link a b; link b a; del a b", "Enter")
+    t.keys("collect 0 --trace", "Enter")  # more lines than the screen: the default pager shows them
+    t.wait(r"^ 6\. move_legacy_finalizers: no legacy finalizer among the unreachable; the$")
+    t.wait(r"^    garbage is \[a, b\]$")  # under the step's text, not cut in the middle of a word
+    t.keys("q")
+    t.wait(r"^gcsh sim 3\.11>\s*$")
+    t.keys("help del", "Enter")  # short output, folded all the same: the option's help in its column
+    t.wait(r"^  --all +list every name \(long lists are summarised: the first 10 and$")
+    t.wait(r"^ {17}how many more\)$")
+    t.keys("C-d")
+    t.wait(r"^EXITED 0")
+
+
 def test_vi_editing_from_the_config_file(terminal, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('editing_mode = "vi"\n')

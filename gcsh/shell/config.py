@@ -7,7 +7,7 @@ directory; `GCSH_CONFIG` names another file, and an empty `GCSH_CONFIG` reads no
     color = "auto"          # auto, always or never
     editing_mode = "vi"     # emacs (the default) or vi
     history_size = 5000     # lines kept in the history file (0: keep none)
-    pager = "less -SRXF"    # what shows output longer than the screen ("" for none)
+    pager = "less -RXF"     # what shows output longer than the screen ("" for none)
 
 The file is read only when gcsh starts the interactive shell with nothing to run first:
 a script (`gcsh FILE`, `-c`, a pipe) means the same on every machine. The command line

@@ -21,6 +21,7 @@ from typing import Iterable, Mapping
 
 from .. import __version__
 from ..color import ColorDecision, decide, paint
+from ..render.fold import fold
 from . import wire
 
 
@@ -250,21 +251,35 @@ def _child_env(env: Mapping[str, str]) -> dict:
     return {**env, "PYTHONPATH": here + (os.pathsep + path if path else "")}
 
 
+# gcsh folds its lines to the screen's width itself; less wraps what is wider still (a line with
+# colours), as the terminal does (pgcli's `-S` would cut it at the screen's edge)
+DEFAULT_PAGER = "less -RXF"
+
+
 class Pager:
-    """Output longer than the screen goes through a pager (`pager` in the config file, else
-    $PAGER, else `less -SRXF`), as pgcli does; without one, or off a terminal, it is printed.
+    """The shell's output, folded at word boundaries to the terminal's width (render/fold.py).
+    Output longer than the screen goes through a pager (`pager` in the config file, else
+    $PAGER, else DEFAULT_PAGER), as pgcli does; without one, or off a terminal, it is printed.
     It is started with os.posix_spawnp where there is one, so that paging leaves nothing in a
     live heap (subprocess's first import does)."""
 
     def __init__(self, out, command: str | None, env: Mapping[str, str]):
         self.out = out
-        self.command = command if command is not None else env.get("PAGER") or "less -SRXF"
+        self.command = command if command is not None else env.get("PAGER") or DEFAULT_PAGER
 
     def __call__(self, lines: list[str]) -> bool:
-        import shutil
-        rows = shutil.get_terminal_size((80, 24)).lines
-        if not self.command or len(lines) < rows - 1 or not _isatty(self.out):
+        """Show LINES on the terminal, folded to its width, through the pager when they are longer
+        than the screen. False when OUT is not a terminal: the caller prints them as they are."""
+        if not _isatty(self.out):
             return False
+        import shutil
+        size = shutil.get_terminal_size((80, 24))
+        lines = fold(lines, size.columns)
+        if not (self.command and len(lines) >= size.lines - 1 and self._page(lines)):
+            self.out.write("\n".join(lines) + "\n")
+        return True
+
+    def _page(self, lines: list[str]) -> bool:
         import shlex
         self.out.flush()
         try:

@@ -135,6 +135,6 @@ def man_page() -> str:
             "\\fBNO_COLOR\\fR", "no colour, unless \\-\\-color always.", ".TP", "\\fBGCSH_CONFIG\\fR",
             "another settings file (empty: none).", ".TP", "\\fBGCSH_HISTFILE\\fR",
             "another history file (empty: history in memory only).", ".TP", "\\fBPAGER\\fR",
-            "the pager for output longer than the screen (default less \\-SRXF).", ".SH SEE ALSO",
+            "the pager for output longer than the screen (default less \\-RXF).", ".SH SEE ALSO",
             "python(1); the gc module's documentation; gcsh's docs/ (help inside gcsh)."]
     return "\n".join(out) + "\n"
