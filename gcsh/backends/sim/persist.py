@@ -7,7 +7,7 @@ gc.garbage, weak references and the collector's settings and counters.
 Ids are kept as they are, because anonymous names and the printed addresses
 are made from them; freed ids come back as freed slots.
 
-Loading trusts nothing (restore.py): the file's size and the number of JSON
+Loading trusts nothing (sessionjson.py, restore.py): the file's size and the number of JSON
 values in it are bounded before it is parsed (so that parsing fits in bounded
 memory), every field is checked for its type and range, and the rebuilt heap
 must pass `invariants.problems` before it replaces the current heap. Any
@@ -132,8 +132,8 @@ def estimated_values(heap: Heap) -> int:
 
 
 def parse(data: bytes) -> dict:
-    """The file's JSON object, checked (restore.py)."""
-    from .restore import parse
+    """The file's JSON object, checked (sessionjson.py)."""
+    from .sessionjson import parse
     return parse(data)
 
 

@@ -1,8 +1,6 @@
 """Rebuilding a heap from a session file, trusting nothing in it.
 
-`parse` refuses a file whose JSON would not fit in bounded memory before
-parsing it (the number of values is counted at C speed first), then anything
-that is not strict, unambiguous JSON. `build` checks every field for its type
+The file is parsed by sessionjson.py. `build` checks every field for its type
 and range into columns and tables of its own, then hands them to a new heap
 through the kernel's bulk writes (kernel/build.py); the result must pass
 `invariants.problems` before `load` lets it replace the current heap.
@@ -10,7 +8,6 @@ through the kernel's bulk writes (kernel/build.py); the result must pass
 
 from __future__ import annotations
 
-import json
 from array import array
 
 from ...syntax import MAX_LINE
@@ -22,7 +19,8 @@ from .kernel.layout import (COLLECTING, FINALIZED, FREED, FREED_BY_GC, GC_KINDS,
                             PERMANENT, RESURRECTS, UNTRACKED, WEAKREFD, kind_code)
 from .kernel.store import SLOT_NAMES
 from .models import MODELS
-from .persist import FORMAT, MAX_IDS, MAX_VALUES, VERSION, Invalid
+from .persist import MAX_IDS, Invalid
+from .sessionjson import Reader, short
 
 MAX_INT = (1 << 63) - 1  # counters fit a C Py_ssize_t
 MAX_REFCOUNT = (1 << 31) - 1  # what the refcount column holds
@@ -35,57 +33,15 @@ TOP_LEVEL = {"format", "version", "backend", "model", "ids", "objects", "generat
 GC_FREED = "the collector freed it"
 
 
-def parse(data: bytes) -> dict:
-    """The file's JSON object; Invalid for anything that is not strict, unambiguous JSON, or that
-    holds more values than a session file of the largest heap that can be saved."""
-    values = data.count(b",") + data.count(b"[") + data.count(b"{")
-    if values > MAX_VALUES:
-        raise Invalid("", f"too large: about {values:,} values, more than the {MAX_VALUES:,} a session file holds")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise Invalid("", f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
-    try:
-        doc = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
-    except json.JSONDecodeError as e:
-        raise Invalid("", f"not JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
-    except RecursionError:
-        raise Invalid("", "not a session file: nested too deeply") from None
-    except ValueError as e:  # a number too long to convert, a duplicate key, NaN
-        raise Invalid("", f"not a session file: {_short(str(e), 100)}") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise Invalid("", "not a gcsh session file")
-    version = doc.get("version")
-    if type(version) is not int or version < 1:
-        raise Invalid("version", f"expected a positive integer, got {_short(version)}")
-    if version > VERSION:
-        raise Invalid("", f"written by a newer gcsh (format version {version}; "
-                          f"this gcsh reads version {VERSION})")
-    return doc
-
-
-def _no_duplicate_keys(pairs: list) -> dict:
-    out = {}
-    for k, v in pairs:
-        if k in out:
-            raise ValueError(f"duplicate key {_short(k)}")
-        out[k] = v
-    return out
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number a session holds")
-
-
 def build(doc: dict, emit=None) -> Heap:
     """A new heap from a parsed session file; Invalid names the first field that is wrong."""
-    r = _Reader()
+    r = Reader()
     r.only(doc, TOP_LEVEL, "")
     if r.field(doc, "backend", str, "") != "sim":
         raise Invalid("backend", "only simulator sessions can be loaded")
     version = r.field(doc, "model", str, "")
     if version not in MODELS:
-        raise Invalid("model", f"unknown model {_short(version)} (one of: {', '.join(MODELS)})")
+        raise Invalid("model", f"unknown model {short(version)} (one of: {', '.join(MODELS)})")
     heap = Heap(MODELS[version], emit)
     r.ids = r.integer(doc, "ids", "", 0, MAX_IDS)
     c = r.contents = _Contents(r.ids)
@@ -104,7 +60,7 @@ def build(doc: dict, emit=None) -> Heap:
     build_rows.start_history(heap)  # the loaded heap is where its history starts
     found = invariants.problems(heap, limit=1)
     if found:
-        raise Invalid("", f"inconsistent session: {_short(found[0], 160, quote=False)}")
+        raise Invalid("", f"inconsistent session: {short(found[0], 160, quote=False)}")
     return heap
 
 
@@ -133,7 +89,7 @@ class _Contents:
         return self.names[op]
 
 
-def _load_objects(r: "_Reader", heap: Heap, records: list) -> None:
+def _load_objects(r: "Reader", heap: Heap, records: list) -> None:
     c = r.contents
     keys, attr_order = c.tables["keys"], c.tables["attr_order"]
     last = -1
@@ -152,7 +108,7 @@ def _load_objects(r: "_Reader", heap: Heap, records: list) -> None:
             raise Invalid(f"{where}.name", f"{name!r} is the name of two objects")
         kind = r.field(record, "kind", str, where)
         if kind not in KINDS:
-            raise Invalid(f"{where}.kind", f"unknown kind {_short(kind)}")
+            raise Invalid(f"{where}.kind", f"unknown kind {short(kind)}")
         c.kind[oid] = kind_code(kind)
         c.rows[name], c.names[op] = op, name
         c.refcnt[oid] = r.integer(record, "refcount", where, 0, MAX_REFCOUNT)
@@ -182,7 +138,7 @@ def _load_objects(r: "_Reader", heap: Heap, records: list) -> None:
         c.gen[oid] = UNPLACED if tracked else UNTRACKED
 
 
-def _load_ref(r: "_Reader", x, where: str):
+def _load_ref(r: "Reader", x, where: str):
     if type(x) is int:
         if not 0 <= x < r.ids:
             raise Invalid(where, f"refers to id {x}, which this session never gave out")
@@ -195,13 +151,13 @@ def _load_ref(r: "_Reader", x, where: str):
     return Atom(r.text(x, "str", where))
 
 
-def _load_key(r: "_Reader", key, where: str):
+def _load_key(r: "Reader", key, where: str):
     if type(key) is int or (type(key) is str and len(key) <= MAX_LINE):
         return key
-    raise Invalid(where, f"expected a string or an integer key, got {_short(key)}")
+    raise Invalid(where, f"expected a string or an integer key, got {short(key)}")
 
 
-def _load_generations(r: "_Reader", lists: list) -> None:
+def _load_generations(r: "Reader", lists: list) -> None:
     if len(lists) != 4:
         raise Invalid("generations", "expected 4 lists (generations 0, 1, 2 and the permanent one)")
     c = r.contents
@@ -221,21 +177,21 @@ def _load_generations(r: "_Reader", lists: list) -> None:
         raise Invalid("generations", f"tracked object {c.name(op)} is on no generation list")
 
 
-def _load_names(r: "_Reader", doc: dict) -> None:
+def _load_names(r: "Reader", doc: dict) -> None:
     c = r.contents
     roots = c.tables["roots"]
     for j, pair in enumerate(r.field(doc, "roots", list, "")):
         name, op = r.pair(pair, f"roots[{j}]")
         name = r.expect(name, str, f"roots[{j}][0]")
         if name in roots:
-            raise Invalid(f"roots[{j}]", f"{_short(name)} is bound twice")
+            raise Invalid(f"roots[{j}]", f"{short(name)} is bound twice")
         roots[name] = r.id_of(op, f"roots[{j}][1]")
     c.garbage = [r.id_of(op, f"garbage[{j}]") for j, op in enumerate(r.field(doc, "garbage", list, ""))]
     freed = (oid + HEADS for oid in range(r.ids) if c.gen[oid] == FREED)
     for j, pair in enumerate(r.field(doc, "freed_names", list, "")):
         name, why = r.pair(pair, f"freed_names[{j}]")
         if type(name) is not str or not NAME_RE.match(name) or len(name) > MAX_LINE:
-            raise Invalid(f"freed_names[{j}][0]", f"not a valid name: {_short(name)}")
+            raise Invalid(f"freed_names[{j}][0]", f"not a valid name: {short(name)}")
         why = r.line(why, f"freed_names[{j}][1]")
         if name in c.rows:
             raise Invalid(f"freed_names[{j}]", f"{name!r} is both live and listed as freed")
@@ -246,7 +202,7 @@ def _load_names(r: "_Reader", doc: dict) -> None:
         c.flags[slot - HEADS] = FREED_BY_GC if why == GC_FREED else 0
 
 
-def _load_weakrefs(r: "_Reader", heap: Heap, doc: dict) -> None:
+def _load_weakrefs(r: "Reader", heap: Heap, doc: dict) -> None:
     c = r.contents
     tables = c.tables
     referent, weakrefs = tables["referent"], tables["weakrefs"]
@@ -291,7 +247,7 @@ def _load_weakrefs(r: "_Reader", heap: Heap, doc: dict) -> None:
             tables["shared_room"][kind] = r.integer({"room": entry[2]}, "room", where, 0, heap.model.shared_keys_max)
 
 
-def _load_collector(r: "_Reader", heap: Heap, c: dict) -> dict:
+def _load_collector(r: "Reader", heap: Heap, c: dict) -> dict:
     """The collector's scalar state, checked, by the store's names for it."""
     r.only(c, {"count", "threshold", "enabled", "debug", "stats", "callbacks", "long_lived_total",
                "long_lived_pending", "gc_scheduled", "free_lists"}, "collector")
@@ -311,7 +267,7 @@ def _load_collector(r: "_Reader", heap: Heap, c: dict) -> dict:
     free = list(heap.free)
     for slot, n in r.field(c, "free_lists", dict, "collector").items():
         if slot not in SLOT_NAMES[:len(free)]:
-            raise Invalid("collector.free_lists", f"unknown free list {_short(slot)}")
+            raise Invalid("collector.free_lists", f"unknown free list {short(slot)}")
         free[SLOT_NAMES.index(slot)] = r.integer({slot: n}, slot, "collector.free_lists", 0, MAX_INT)
     out["free"] = free
     stats_in = r.field(c, "stats", list, "collector")
@@ -327,94 +283,3 @@ def _load_collector(r: "_Reader", heap: Heap, c: dict) -> dict:
             stats[9 + g] = r.integer(entry, "candidates", where, 0, MAX_INT)
     out["stats"] = stats
     return out
-
-
-class _Reader:
-    """Typed access to the parsed JSON; every mistake names the field it is in."""
-
-    ids = 0
-    contents: _Contents
-
-    def expect(self, value, kind: type, where: str):
-        if type(value) is not kind:  # `type is`, so that true is not taken for 1
-            raise Invalid(where, f"expected {_TYPE_WORDS[kind]}, got {_short(value)}")
-        return value
-
-    def field(self, record: dict, key: str, kind: type, where: str):
-        path = f"{where}.{key}" if where else key
-        if key not in record:
-            raise Invalid(path, "missing")
-        return self.expect(record[key], kind, path)
-
-    def only(self, record: dict, allowed: set, where: str) -> None:
-        extra = sorted(set(record) - allowed)
-        if extra:
-            raise Invalid(where, f"unknown field {_short(extra[0])}")
-
-    def integer(self, record: dict, key: str, where: str, low: int | None, high: int | None) -> int:
-        value = self.field(record, key, int, where)
-        path = f"{where}.{key}" if where else key
-        if low is not None and value < low:
-            raise Invalid(path, f"{_short(value)} is less than {low}")
-        if high is not None and value > high:
-            raise Invalid(path, f"{_short(value)} is more than {high}")
-        return value
-
-    def integers(self, record: dict, key: str, where: str, low: int | None, high: int | None) -> list[int]:
-        values = self.field(record, key, list, where)
-        if len(values) != 3:
-            raise Invalid(f"{where}.{key}", "expected 3 integers")
-        return [self.integer({key: v}, key, where, low, high) for v in values]
-
-    def checked(self, check, value: int, where: str) -> None:
-        try:
-            check(value)
-        except Exception as e:  # the model's own words (CPython's OverflowError)
-            raise Invalid(where, f"{_short(value)}: {e}") from None
-
-    def text(self, record: dict, key: str, where: str) -> str:
-        value = self.field(record, key, str, where)
-        if len(value) > MAX_LINE:
-            raise Invalid(f"{where}.{key}", f"a string of {len(value)} characters is longer than gcsh makes")
-        return value
-
-    def line(self, value, where: str) -> str:
-        """A short line of printable text (it may appear in messages)."""
-        if type(value) is not str or len(value) > 200 or not value.isprintable():
-            raise Invalid(where, "expected a short line of printable text")
-        return value
-
-    def name(self, record: dict, key: str, where: str) -> str:
-        value = self.text(record, key, where)
-        if not NAME_RE.match(value):
-            raise Invalid(f"{where}.{key}", f"not a valid name: {_short(value)}")
-        return value
-
-    def flag(self, record: dict, key: str, where: str, default: bool = False) -> bool:
-        return self.field(record, key, bool, where) if key in record else default
-
-    def pair(self, value, where: str) -> tuple:
-        value = self.expect(value, list, where)
-        if len(value) != 2:
-            raise Invalid(where, "expected a pair")
-        return value[0], value[1]
-
-    def id_of(self, value, where: str) -> int:
-        """The row of an id that names a live object of the file."""
-        if type(value) is not int:
-            raise Invalid(where, f"expected an object id, got {_short(value)}")
-        op = value + HEADS
-        if not 0 <= value < self.ids or self.contents.gen[value] == FREED:
-            raise Invalid(where, f"id {_short(value)} is not an object of this session")
-        return op
-
-
-_TYPE_WORDS = {dict: "an object", list: "a list", str: "a string", int: "an integer", bool: "true or false"}
-
-
-def _short(value, limit: int = 40, quote: bool = True) -> str:
-    """A value as it may appear in a one-line message: repr'd, and cut if long."""
-    text = repr(value) if quote else str(value)
-    if len(text) > limit:
-        text = text[:limit - 1] + "…"
-    return text.replace("\n", " ")
