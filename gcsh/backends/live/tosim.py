@@ -25,7 +25,6 @@ import gc
 import operator
 import sys
 import time
-import types
 import weakref
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -35,8 +34,9 @@ from array import array
 
 from ...values import Atom
 from ..sim.kernel import build
-from ..sim.kernel.layout import FINALIZED, HEADS, KEYED, PERMANENT, UNTRACKED, kind_code
+from ..sim.kernel.layout import FINALIZED, HEADS, KEYED, UNTRACKED, kind_code
 from .attributes import labels
+from .gather import gather_all, gather_reach
 from .pyexec import STATEMENT_NAMES
 from .idmap import index_of
 from .objects import HEAPTYPE, has_del, type_name
@@ -45,7 +45,6 @@ from .ownership import describe
 OUTSIDE = "outside"
 HAVE_GC = 1 << 14  # Py_TPFLAGS_HAVE_GC
 IMMORTAL = 1 << 29  # a refcount above this is an immortal object's (3.12+): it can never be freed
-SKIP_ON_REACH = (type, types.ModuleType, types.CodeType)  # a copy by names stops at these
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,68 +63,6 @@ def _refcount_overhead() -> int:
     """What `map(sys.getrefcount, objs)` reports beyond the real count, besides the list itself."""
     probe = [object() for _ in range(4)]
     return min(map(sys.getrefcount, probe)) - 1
-
-
-def gather_all(backend) -> tuple[list, list, list]:
-    """Every tracked object of generations 0-2 but gcsh's own and gc.garbage itself, in list
-    order, then the user's objects the collector does not track; and their ids."""
-    skip = set(backend._own_ids())
-    objs: list = []
-    gens: list = []
-    ids: list = []
-    skip.update(map(id, (gc.garbage, skip, objs, gens, ids)))  # gc.garbage becomes the copy's; the rest is this copying
-    for g in (0, 1, 2):
-        part = gc.get_objects(g)
-        part_ids = list(map(id, part))
-        keep = list(map(operator.not_, map(skip.__contains__, part_ids)))
-        objs.extend(compress(part, keep))
-        ids.extend(compress(part_ids, keep))
-        gens.extend(repeat(g, len(objs) - len(gens)))
-        del part, part_ids, keep
-    seen = set(ids)
-    recs = [rec for rec in backend.records.alive() if rec.oid not in seen]
-    for obj in backend.records.fetch(recs).values():
-        objs.append(obj)
-        ids.append(id(obj))
-        gens.append(UNTRACKED if not gc.is_tracked(obj) else PERMANENT)
-    return objs, gens, ids
-
-
-def gather_reach(backend, names: list[str]) -> tuple[list, list]:
-    """What the named objects reach: containers, instances, functions and the user's values,
-    not types, modules, code nor the modules' namespaces."""
-    start = [backend.records.find(name) for name in names]
-    user = set(backend.records.by_id)
-    module_dicts = {id(vars(m)) for m in list(sys.modules.values()) if m is not None}
-    seen: set[int] = set()
-    objs: list = []
-    stack = start
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        objs.append(obj)
-        for ref in gc.get_referents(obj):
-            i = id(ref)
-            if i in seen or i in module_dicts or isinstance(ref, SKIP_ON_REACH):
-                continue
-            if i in user or gc.is_tracked(ref) or type(ref) in (dict, tuple):
-                stack.append(ref)
-    del start, stack
-    index = _generations_of(objs)
-    gens = [index.get(id(obj), UNTRACKED if not gc.is_tracked(obj) else PERMANENT) for obj in objs]
-    return objs, gens, list(map(id, objs))
-
-
-def _generations_of(objs: list) -> dict[int, int]:
-    wanted = set(map(id, objs))
-    out: dict[int, int] = {}
-    for g in (0, 1, 2):
-        for obj in gc.get_objects(g):
-            if id(obj) in wanted:
-                out[id(obj)] = g
-    return out
 
 
 LABELS = [str(i) for i in range(4096)]  # positional labels of references whose names are unknown
