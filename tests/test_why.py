@@ -201,3 +201,12 @@ def test_why_knows_when_automatic_collection_is_off(session):
     s = session()
     assert s.run_text("threshold 0; alloc x; link x x; del x; why x")
     assert "threshold 0 is 0" in s.out()
+
+
+def test_whatif_of_an_incremental_collect_1_that_collects_nothing_says_why(session):
+    s = session(model="3.14.2")
+    assert s.run_text("alloc c; alloc d; link c d; link d c; whatif del c --gen 1")
+    assert "then collect 1 frees: nothing (the incremental collector's collect 1 only marks from the roots)" in s.out()
+    assert s.run_text("collect 1; whatif del c --gen 1")  # marked: now the increment waits for its budget
+    assert "collect 1 has no budget yet" in s.out()
+    assert s.run_text("whatif del c d --gen 2") and "then collect 2 frees: c, d\n" in s.out()

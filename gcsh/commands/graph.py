@@ -254,7 +254,8 @@ def whatif(ctx, action, name, gen):
     lines = [f"whatif del {' '.join(name)} (nothing is changed):",
              f"  del frees at once: {_names(out['freed_by_del'])}",
              f"  then collect {gen} frees: {_names(out['new'])}"
-             + (f" (and {_names(out['already'])}, garbage already)" if out["already"] else "")]
+             + (f" (and {_names(out['already'])}, garbage already)" if out["already"] else "")
+             + (f" (the incremental collector's collect 1 {out['idle']})" if out["idle"] else "")]
     if out["finalizers"]:
         lines.append(f"  __del__ would run for: {_names(out['finalizers'])}")
     if out["resurrected"]:

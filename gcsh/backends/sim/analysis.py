@@ -18,7 +18,7 @@ from .checkpoint import close_trials, trial_state
 from .kernel import accel, collector
 from .kernel.layout import FINALIZER, HEADS, LEGACY, PERMANENT
 from ...errors import UserError
-from .kernel.trace import DeleteGarbage, LegacyFinalizers, Resurrected, Trace
+from .kernel.trace import Budget, DeleteGarbage, LegacyFinalizers, Mark, Resurrected, Trace
 
 @contextmanager
 def trial(backend):
@@ -253,9 +253,12 @@ def whatif(backend, names: list[str], generation: int) -> dict:
     _, alone, _, _ = trial_collect(backend, generation)
     already = set(alone.freed)
     freed = list(report.freed)
-    legacy = list(trace.first(LegacyFinalizers).uncollectable)
+    # an incremental collect(1) that only marks, or has no budget, collects nothing: no such events
+    idle = "only marks from the roots" if trace.first(Mark) else "has no budget yet" if trace.first(Budget) else None
+    found = trace.first(LegacyFinalizers)
+    legacy = list(found.uncollectable) if found is not None else []
     delete = trace.first(DeleteGarbage)
-    saved = list(delete.garbage) if delete.saved else []
+    saved = list(delete.garbage) if delete is not None and delete.saved else []
     uncollectable = [op for op in legacy if op not in set(freed)]
     resurrected = trace.first(Resurrected)
     name_of = heap.name_of
@@ -268,7 +271,7 @@ def whatif(backend, names: list[str], generation: int) -> dict:
             "resurrected": named(resurrected.resurrected) if resurrected else [], "saved": named(saved),
             "new": [name_of(op) for op in freed if op not in already],
             "already": [name_of(op) for op in freed if op in already],
-            "alive_after": len(heap) - len(freed_by_del) - len(freed)}
+            "alive_after": len(heap) - len(freed_by_del) - len(freed), "idle": idle}
 
 
 KEPT_EXAMPLES = 3  # objects named for each holder that keeps what the dropped names reach
