@@ -90,12 +90,33 @@ def load():
     spec = importlib.util.find_spec(loops.__name__)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    for name, loop in module.LOOP_FORMS.items():  # the loops numba compiles, for the slices the plain path runs
+        setattr(module, name, loop)
+    compiled = types.ModuleType(module.__name__)
     for name, value in list(vars(module).items()):
         if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
             inline = "always" if name in module.INLINE else "never"
             setattr(module, name, numba.njit(cache=True, nogil=True, inline=inline)(value))
-    _compiled = module
-    return module
+            setattr(compiled, name, _on_views(getattr(module, name)))
+        else:
+            setattr(compiled, name, value)
+    _compiled = compiled
+    return compiled
+
+
+def _on_views(function):
+    """FUNCTION called with numpy views of its `array.array` arguments (the same memory): numba
+    slices numpy arrays, not `array.array`s."""
+    from array import array
+
+    import numpy
+
+    def call(*args):
+        return function(*[numpy.frombuffer(a, a.typecode) if type(a) is array else a for a in args])
+
+    call.__name__ = function.__name__
+    call.compiled = function
+    return call
 
 
 def cache_dir() -> str:

@@ -63,19 +63,37 @@ def marks(n: int) -> array:
     return array("B", bytes(n))
 
 
-def rows(heap: Heap, head: int, k=None) -> array:
+def runs(heap: Heap, head: int, k=None) -> tuple[array, array, int]:
+    """HEAD's list as runs of consecutive rows (loops.list_runs): (starts, ends, how many)."""
     k = k or accel.loops_for(heap)
-    out = zeros(k.list_size(heap.nxt, head))
-    k.list_rows(heap.nxt, head, out)
+    starts, ends = zeros(64), zeros(64)
+    n, op = k.list_runs(heap.nxt, head, heap.nxt[head], starts, ends, 0)
+    while op != head:
+        starts.extend(zeros(len(starts)))
+        ends.extend(zeros(len(ends)))
+        n, op = k.list_runs(heap.nxt, head, op, starts, ends, n)
+    return starts, ends, n
+
+
+def rows(heap: Heap, head: int, k=None, spans=None) -> array:
+    """The rows of HEAD's list in order (SPANS: its runs, when known)."""
+    k = k or accel.loops_for(heap)
+    starts, ends, n = spans or runs(heap, head, k)
+    out = zeros(sum(ends[:n]) - sum(starts[:n]))
+    k.run_rows(starts, ends, n, out)
     return out
 
 
-def save_list(heap: Heap, k, head: int, columns) -> None:
-    """Save in the journal the pages of COLUMNS holding the rows of HEAD's list, before a loop
-    writes them."""
-    mark = marks((len(heap.kind) >> PAGE_SHIFT) + 1)
+def page_marks(heap: Heap) -> array:
+    return marks((len(heap.kind) >> PAGE_SHIFT) + 1)
+
+
+def save_runs(heap: Heap, k, head: int, spans, columns) -> None:
+    """Save in the journal the pages of COLUMNS holding the rows of HEAD's list (given as runs)
+    and its head, before a loop writes them."""
+    mark = page_marks(heap)
     out = zeros(len(mark))
-    n = k.list_pages(heap.nxt, head, mark, out, 0)
+    n = k.run_pages(head, *spans, mark, out, 0)
     heap.save_rows(out[:n], columns)
 
 
@@ -87,20 +105,21 @@ def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace
     """update_refs, subtract_refs, move_unreachable: YOUNG keeps what is reachable (marked OLD),
     UNREACHABLE gets the rest, both in CPython's order. Returns how many of each."""
     k = accel.loops_for(heap)
-    save_list(heap, k, young, LIST_COLUMNS)
-    n = k.update_refs(heap.nxt, heap.gen, heap.refcnt, heap.gc_refs, young)
+    spans = runs(heap, young, k)
+    save_runs(heap, k, young, spans, LIST_COLUMNS)
+    n = k.update_refs(heap.gen, heap.refcnt, heap.gc_refs, *spans)
     if trace is not None and not trace.detail:
         trace = None
     if trace is not None:
         trace.append(t.UpdateRefs(again=again, gc_refs=_gc_refs(heap, young)))
     if n >= PROGRESS_FROM:
         heap.emit("progress", f"collecting {n:,} objects: subtract_refs, move_unreachable…")
-    k.subtract_refs(heap.nxt, heap.gen, heap.estart, heap.elen, heap.pool, heap.gc_refs, young)
+    k.subtract_refs(heap.gen, heap.estart, heap.elen, heap.pool, heap.gc_refs, *spans)
     if trace is not None:
         trace.append(t.SubtractRefs(again=again, gc_refs=_gc_refs(heap, young)))
     moves = zeros(9 * n) if trace is not None else array("i")
     m, left = k.move_unreachable(heap.nxt, heap.prv, heap.gen, heap.kind, heap.estart, heap.elen, heap.pool,
-                                 heap.gc_refs, young, unreachable, old, moves)
+                                 heap.gc_refs, young, unreachable, old, moves, *spans)
     if trace is not None:
         steps = [(moves[i], moves[i + 1], moves[i + 2]) for i in range(0, m, 3)]
         trace.append(t.MoveUnreachable(again=again, reachable=rows(heap, young, k),
@@ -115,7 +134,7 @@ def _gc_refs(heap: Heap, head: int) -> list[tuple[int, int]]:
 def untrack(heap: Heap, young: int, which: int, size: int) -> array:
     """untrack_tuples / untrack_dicts over YOUNG (SIZE objects, whose pages deduce_unreachable saved)."""
     k = accel.loops_for(heap)
-    if not k.count_kind(heap.nxt, heap.kind, young, which):
+    if not k.count_kind(heap.kind, *runs(heap, young, k), which):
         return array("i")
     out = zeros(size)
     n = k.untrack_kind(heap.nxt, heap.prv, heap.gen, heap.kind, heap.estart, heap.elen, heap.pool, young, which,
@@ -223,22 +242,22 @@ def delete_garbage(heap: Heap, old: int, scanned=None) -> None:
             heap.list_move(op, old, old)
 
 
-def scan_garbage(heap: Heap, head: int, size: int):
+def scan_garbage(heap: Heap, head: int):
     """(-1 if the garbage is not plain, else whether it references objects outside itself; its
-    references; the pages holding it; its rows), in one walk of HEAD's list of SIZE objects."""
+    references; the pages holding it; its runs), from HEAD's list."""
     k = accel.loops_for(heap)
-    mark = marks((len(heap.kind) >> PAGE_SHIFT) + 1)
-    pages, found = zeros(len(mark)), zeros(size)
-    outside, edges, npages, nrows = k.scan_garbage(heap.nxt, heap.gen, heap.kind, heap.flags, heap.estart,
-                                                   heap.elen, heap.pool, head, mark, pages, found)
-    return outside, edges, pages[:npages], found[:nrows]
+    spans = runs(heap, head, k)
+    mark = page_marks(heap)
+    pages = zeros(len(mark))
+    outside, edges, npages = k.scan_garbage(heap.gen, heap.kind, heap.flags, heap.estart, heap.elen, heap.pool,
+                                            head, *spans, mark, pages)
+    return outside, edges, pages[:npages], spans
 
 
 def _delete_plain(heap: Heap, old: int, scanned) -> bool:
     """delete_garbage in loops.py when the garbage is plain and frees nothing outside itself."""
     k = accel.loops_for(heap)
-    outside, edges, pages, members = scanned or scan_garbage(heap, STILL_HEAD, k.list_size(heap.nxt, STILL_HEAD))
-    n = len(members)
+    outside, edges, pages, spans = scanned or scan_garbage(heap, STILL_HEAD)
     if outside < 0:
         return False
     if outside:
@@ -249,17 +268,18 @@ def _delete_plain(heap: Heap, old: int, scanned) -> bool:
         m = k.target_pages(heap.nxt, heap.estart, heap.elen, heap.pool, STILL_HEAD, marks(len(out)), out, 0)
         heap.save_rows(out[:m], (Heap.REFCNT,))
     heap.save_rows(pages, DELETE_COLUMNS)
-    stack = zeros(edges + 2 * n + 2)
+    n = sum(spans[1][:spans[2]]) - sum(spans[0][:spans[2]])
+    k.uncount_all(heap.kind, heap.elen, *spans, heap.free, heap.caps, heap.count, heap.model.tuple_kept_up_to,
+                  zeros(len(heap.free)))
     freed = zeros(n)
-    nfreed, keyed = k.delete_plain(heap.gen, heap.flags, heap.kind, heap.refcnt, heap.estart, heap.elen, heap.pool,
-                                   members, n, heap.free, heap.caps, heap.count, heap.model.tuple_kept_up_to,
-                                   stack, freed)
-    k.unlink_all(heap.nxt, heap.prv, STILL_HEAD, members, n)
-    freed = freed[:nfreed]
+    nfreed = k.delete_plain(heap.gen, heap.kind, heap.refcnt, heap.estart, heap.elen, heap.pool, *spans,
+                            zeros(edges + 2 * n + 2), freed)
+    keyed = k.free_rows(heap.flags, heap.elen, *spans)
+    k.unlink_all(heap.nxt, heap.prv, STILL_HEAD, *spans)
     heap.nlive -= nfreed
-    heap.freed_log.extend(freed)
+    heap.freed_log.extend(freed[:nfreed])
     if keyed:
-        for op in freed:
+        for op in freed[:nfreed]:
             if heap.flags[op] & KEYED:
                 heap._forget_tables(op)
     return True
@@ -332,8 +352,8 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         trace.append(t.Start(generation=g, young=rows(heap, young),
                              visited=heap.visited_space if heap.model.incremental else None))
 
-    report.candidates = heap.count_of(young)
     reachable, found = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
+    report.candidates = reachable + found
     untracked = untrack(heap, young, TUPLE, reachable)
     k = accel.loops_for(heap)
     heap.heap_size -= len(untracked) if heap.model.count_tracked else 0
@@ -352,8 +372,8 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     if young != old:
         heap.list_merge(young, old)  # the survivors move to the next generation
 
-    scanned = scan_garbage(heap, UNREACHABLE_HEAD, found)
-    report.unreachable_ids = scanned[3]
+    scanned = scan_garbage(heap, UNREACHABLE_HEAD)
+    report.unreachable_ids = rows(heap, UNREACHABLE_HEAD, k, scanned[3])
     plain = scanned[0] >= 0
     if not plain:
         move_legacy_finalizers(heap, old)

@@ -18,12 +18,139 @@ inlined), untrack_tuples/untrack_dicts and delete_garbage with the refcount
 cascade of the objects it frees.
 """
 
+from array import array
+
 from .layout import (COLLECTING, DICT, FINALIZER, FREED, FREED_BY_GC, KEYED, LEGACY, LIST, NGC, PAGE_SHIFT,
                      TUPLE, UNREACHABLE, UNTRACKED, WEAKREF, WEAKREFD)
 
 # Small helpers the compiled loops inline (a call between compiled functions costs more than they do).
 INLINE = frozenset({"list_init", "list_append", "list_remove", "list_move", "is_collecting", "is_tracked",
                     "may_be_tracked", "uncount", "push_children", "mark_page"})
+
+# ---------------------------------------------------------------- spans of a column
+# A few operations on a stretch of a column, each written twice on purpose: as the loop numba
+# compiles (LOOP_FORMS, restored by accel.py), and, for the plain path, as one slice, count or
+# translate that runs in C. tests/test_sim_kernel.py checks that the two forms agree.
+
+LOOP_FORMS = {}
+
+
+def plain_form(fast):
+    """Decorator: the plain path calls FAST; the decorated loop is the form numba compiles."""
+    def register(loop):
+        LOOP_FORMS[loop.__name__] = loop
+        return fast
+    return register
+
+
+_IDENT = array("i")  # 0, 1, 2, ...: what a stretch of consecutive rows is compared with
+
+
+def _identity(stop):
+    if len(_IDENT) < stop:
+        _IDENT.extend(range(len(_IDENT), max(stop, 2 * len(_IDENT))))
+    return _IDENT
+
+
+def _gallop(same, start, stop):
+    """The longest n <= STOP - START with SAME(start, start + n): doubling, then halving."""
+    n, step = 0, 1
+    while start + n < stop:
+        end = min(start + n + step, stop)
+        if same(start + n, end):
+            n = end - start
+            step *= 2
+        elif step > 1:
+            step //= 2
+        else:
+            break
+    return n
+
+
+def _consecutive(nxt, start, stop):
+    if start >= stop or nxt[start] != start + 1:
+        return 0
+    ident = _identity(stop + 1)
+    return _gallop(lambda i, j: nxt[i:j] == ident[i + 1:j + 1], start, stop)
+
+
+@plain_form(_consecutive)
+def consecutive(nxt, start, stop):
+    """How many rows from START (up to STOP) are each followed on their list by the next row."""
+    i = start
+    while i < stop and nxt[i] == i + 1:
+        i += 1
+    return i - start
+
+
+def _zeros_from(a, start, stop):
+    if start >= stop or a[start] != 0:
+        return 0
+    width = a.itemsize
+    return _gallop(lambda i, j: a[i:j].tobytes().count(0) == (j - i) * width, start, stop)
+
+
+@plain_form(_zeros_from)
+def zeros_from(a, start, stop):
+    """How many entries of A from START (up to STOP) are 0."""
+    i = start
+    while i < stop and a[i] == 0:
+        i += 1
+    return i - start
+
+
+@plain_form(lambda a, start, stop, value: a[start:stop].count(value))
+def count_value(a, start, stop, value):
+    n = 0
+    for i in range(start, stop):
+        if a[i] == value:
+            n += 1
+    return n
+
+
+_WITHOUT = [bytes(v for v in range(256) if not v & bit) for bit in range(256)]  # bytes lacking BIT
+_WITH = [bytes(v | bit for v in range(256)) for bit in range(256)]  # each byte with BIT set
+
+
+@plain_form(lambda a, start, stop, bit: len(a[start:stop].tobytes().translate(None, _WITHOUT[bit])))
+def count_bit(a, start, stop, bit):
+    """How many bytes of A[START:STOP] have BIT set."""
+    n = 0
+    for i in range(start, stop):
+        if a[i] & bit:
+            n += 1
+    return n
+
+
+def _set_bit(a, start, stop, bit):
+    a[start:stop] = array(a.typecode, a[start:stop].tobytes().translate(_WITH[bit]))
+
+
+@plain_form(_set_bit)
+def set_bit(a, start, stop, bit):
+    for i in range(start, stop):
+        a[i] |= bit
+
+
+def _fill(a, start, stop, value):
+    a[start:stop] = array(a.typecode, [value]) * (stop - start)
+
+
+@plain_form(_fill)
+def fill(a, start, stop, value):
+    for i in range(start, stop):
+        a[i] = value
+
+
+def _span_rows(out, n, start, stop):
+    out[n:n + stop - start] = _identity(stop)[start:stop]
+
+
+@plain_form(_span_rows)
+def span_rows(out, n, start, stop):
+    """OUT[N:] = START, START + 1, ..., STOP - 1."""
+    for i in range(start, stop):
+        out[n + i - start] = i
 
 # ---------------------------------------------------------------- gc_list_*
 
@@ -119,36 +246,55 @@ def may_be_tracked(kind, gen, t):
 # ---------------------------------------------------------------- deduce_unreachable
 
 
-def update_refs(nxt, gen, refcnt, gc_refs, young):
-    """gc_refs = ob_refcnt, and PREV_MASK_COLLECTING, for every object of YOUNG; returns how many."""
-    n = 0
-    op = nxt[young]
-    while op != young:
-        gc_refs[op] = refcnt[op]
-        gen[op] = COLLECTING
+def list_runs(nxt, head, op, starts, ends, n):
+    """HEAD's list as runs, from node OP on: stretches of rows that follow each other on the list
+    in increasing order (run r is rows STARTS[r] to ENDS[r] - 1), written from N until STARTS is
+    full. Returns (how many runs, the node to go on from: HEAD when the list is done)."""
+    limit = len(nxt) - 1
+    while op != head and n < len(starts):
+        last = op + consecutive(nxt, op, limit)
+        starts[n] = op
+        ends[n] = last + 1
         n += 1
-        op = nxt[op]
+        op = nxt[last]
+    return n, op
+
+
+def update_refs(gen, refcnt, gc_refs, starts, ends, nruns):
+    """gc_refs = ob_refcnt, and PREV_MASK_COLLECTING, for every object of the set (given as runs);
+    returns how many."""
+    n = 0
+    for r in range(nruns):
+        a = starts[r]
+        b = ends[r]
+        gc_refs[a:b] = refcnt[a:b]
+        fill(gen, a, b, COLLECTING)
+        n += b - a
     return n
 
 
-def subtract_refs(nxt, gen, estart, elen, pool, gc_refs, young):
+def subtract_refs(gen, estart, elen, pool, gc_refs, starts, ends, nruns):
     """visit_decref: minus one for every reference from a member of the set to another."""
-    op = nxt[young]
-    while op != young:
-        start = estart[op]
-        for k in range(start, start + elen[op]):
-            t = pool[k]
-            if t >= 0 and is_collecting(gen[t]):
-                gc_refs[t] -= 1
-        op = nxt[op]
+    for r in range(nruns):
+        a = starts[r]
+        b = ends[r]
+        for start, n in zip(estart[a:b], elen[a:b]):
+            for t in pool[start:start + n]:
+                if t >= 0:
+                    g = gen[t]
+                    if g == COLLECTING or g == UNREACHABLE:
+                        gc_refs[t] -= 1
 
 
-def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, unreachable, old, moves):
-    """Walk YOUNG from head to tail. An object with gc_refs > 0 is reachable: it stays, leaves the
-    collecting set (its marker becomes OLD, the generation it will join) and whatever it references
-    becomes reachable too: an object already moved to UNREACHABLE goes back to the tail of YOUNG
-    (so the walk reaches it again), one not reached yet gets gc_refs 1. An object with gc_refs 0 is
-    moved to UNREACHABLE for now. Lists and tuples are traversed from their last item.
+def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, unreachable, old, moves,
+                     starts, ends, nruns):
+    """Walk YOUNG (given as runs) from head to tail. An object with gc_refs > 0 is reachable: it
+    stays, leaves the collecting set (its marker becomes OLD, the generation it will join) and
+    whatever it references becomes reachable too: an object already moved to UNREACHABLE goes back
+    to the tail of YOUNG (so the walk reaches it again, after the runs), one not reached yet gets
+    gc_refs 1. An object with gc_refs 0 is moved to UNREACHABLE for now (with the objects after it
+    in its run whose gc_refs are 0, in one piece: nothing can change their gc_refs before the walk
+    reaches them). Lists and tuples are traversed from their last item.
 
     MOVES, when not empty, receives each step as three ints (op, 0, 0) reachable, (op, 1, 0)
     unreachable, (target, 2, op) moved back by op. Returns (how many ints were written, how many
@@ -156,24 +302,47 @@ def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, un
     record = len(moves) > 0
     m = 0
     left = 0
+    kept = young  # the last object of the runs that stayed: the objects moved back follow it
+    r = 0
+    stop = -1  # the end of the current run; -1 once the runs are done and the list itself is followed
     op = nxt[young]
-    while op != young:
+    if nruns > 0:
+        op = starts[0]
+        stop = ends[0]
+    while True:
+        if op == stop:
+            r += 1
+            if r < nruns:
+                op = starts[r]
+                stop = ends[r]
+            else:
+                stop = -1
+                op = nxt[kept]
+            continue
+        if stop < 0 and op == young:
+            break
         if gc_refs[op] > 0:
             if record:
                 moves[m] = op
                 moves[m + 1] = 0
                 moves[m + 2] = 0
                 m += 3
-            start = estart[op]
-            end = start + elen[op]
-            backwards = kind[op] == LIST or kind[op] == TUPLE
-            for i in range(start, end):
-                k = end - 1 - (i - start) if backwards else i
+            n = elen[op]
+            k = estart[op]
+            step = 1
+            if n > 1 and (kind[op] == LIST or kind[op] == TUPLE):
+                k += n - 1
+                step = -1
+            for _ in range(n):
                 t = pool[k]
+                k += step
                 if t < 0:
                     continue
                 g = gen[t]
-                if g == UNREACHABLE:
+                if g == COLLECTING:
+                    if gc_refs[t] == 0:
+                        gc_refs[t] = 1
+                elif g == UNREACHABLE:
                     list_move(nxt, prv, t, young)
                     gen[t] = COLLECTING
                     gc_refs[t] = 1
@@ -183,21 +352,29 @@ def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, un
                         moves[m + 1] = 2
                         moves[m + 2] = op
                         m += 3
-                elif g == COLLECTING and gc_refs[t] == 0:
-                    gc_refs[t] = 1
             gen[op] = old
-            op = nxt[op]
+            kept = op
+            op = op + 1 if stop >= 0 else nxt[op]
         else:
-            after = nxt[op]
-            list_move(nxt, prv, op, unreachable)
-            gen[op] = UNREACHABLE
-            left += 1
+            last = op + zeros_from(gc_refs, op + 1, stop) if stop >= 0 else op
+            after = nxt[last]
+            before = prv[op]  # unlink op..last and append them to UNREACHABLE's tail
+            nxt[before] = after
+            prv[after] = before
+            tail = prv[unreachable]
+            nxt[tail] = op
+            prv[op] = tail
+            nxt[last] = unreachable
+            prv[unreachable] = last
+            fill(gen, op, last + 1, UNREACHABLE)
+            left += last + 1 - op
             if record:
-                moves[m] = op
-                moves[m + 1] = 1
-                moves[m + 2] = 0
-                m += 3
-            op = after
+                for x in range(op, last + 1):
+                    moves[m] = x
+                    moves[m + 1] = 1
+                    moves[m + 2] = 0
+                    m += 3
+            op = last + 1 if stop >= 0 else after
     return m, left
 
 
@@ -226,13 +403,10 @@ def untrack_kind(nxt, prv, gen, kind, estart, elen, pool, young, which, out):
     return n
 
 
-def count_kind(nxt, kind, head, which):
+def count_kind(kind, starts, ends, nruns, which):
     n = 0
-    op = nxt[head]
-    while op != head:
-        if kind[op] == which:
-            n += 1
-        op = nxt[op]
+    for r in range(nruns):
+        n += count_value(kind, starts[r], ends[r], which)
     return n
 
 
@@ -251,37 +425,34 @@ def plain_list(nxt, kind, flags, head):
     return True
 
 
-def scan_garbage(nxt, gen, kind, flags, estart, elen, pool, head, mark, pages, rows):
-    """One walk of the garbage on HEAD's list: returns (-1 if it is not plain, else 1 if it references
-    objects outside itself and 0 if not; its references; how many pages PAGES got; how many rows
-    ROWS got). PAGES receives the pages holding its rows that MARK did not mark yet (marking them),
-    ROWS the rows in list order."""
+def scan_garbage(gen, kind, flags, estart, elen, pool, head, starts, ends, nruns, mark, pages):
+    """The garbage on HEAD's list, given as runs: returns (-1 if it is not plain, else 1 if it
+    references objects outside itself and 0 if not; its references; how many pages PAGES got).
+    PAGES receives the pages holding its rows (and HEAD's) that MARK did not mark yet (marking
+    them)."""
+    npages = mark_page(mark, pages, 0, head)
+    for r in range(nruns):
+        a = starts[r]
+        b = ends[r]
+        if (count_value(kind, a, b, FINALIZER) or count_value(kind, a, b, LEGACY)
+                or count_value(kind, a, b, WEAKREF) or count_bit(flags, a, b, WEAKREFD)):
+            return -1, 0, npages
     edges = 0
     outside = 0
-    nrows = 0
-    npages = mark_page(mark, pages, 0, head)
-    op = nxt[head]
-    while op != head:
-        k = kind[op]
-        if k == FINALIZER or k == LEGACY or k == WEAKREF or flags[op] & WEAKREFD:
-            return -1, 0, npages, nrows
-        rows[nrows] = op
-        nrows += 1
-        p = op >> PAGE_SHIFT  # (mark_page, written out: compiled, the call would cost more than this)
-        if mark[p] == 0:
-            mark[p] = 1
-            pages[npages] = p
-            npages += 1
-        start = estart[op]
-        edges += elen[op]
-        if outside == 0:
-            for i in range(start, start + elen[op]):
-                t = pool[i]
-                if t >= 0 and not is_collecting(gen[t]):
-                    outside = 1
-                    break
-        op = nxt[op]
-    return outside, edges, npages, nrows
+    for r in range(nruns):
+        npages = span_pages(mark, pages, npages, starts[r], ends[r])
+        a = starts[r]
+        b = ends[r]
+        for start, n in zip(estart[a:b], elen[a:b]):
+            edges += n
+            if outside == 0:
+                for t in pool[start:start + n]:
+                    if t >= 0:
+                        g = gen[t]
+                        if g != COLLECTING and g != UNREACHABLE:
+                            outside = 1
+                            break
+    return outside, edges, npages
 
 
 def garbage_edges(nxt, gen, refcnt, gc_refs, estart, elen, pool, head):
@@ -337,81 +508,113 @@ def uncount(kind, size, free, caps, count, longest_tuple):
         count[0] -= 1
 
 
-def delete_plain(gen, flags, kind, refcnt, estart, elen, pool, rows, nrows, free, caps, count, longest_tuple,
-                 stack, freed):
-    """delete_garbage for a plain garbage list (see scan_garbage and garbage_edges), given its ROWS in
-    list order: take the first object still alive, tp_clear it under a temporary reference (a list
-    from its last item; a tuple has no tp_clear); the refcount cascade frees, depth first, what
-    reaches 0 (release what it references, then its memory). In plain garbage every object dies
-    and nothing outside it does, so the list itself is simply emptied afterwards (unlink_all). FREED
-    receives the freed rows in order; returns (how many were freed, how many of them hold keys).
+def uncount_all(kind, elen, starts, ends, nruns, free, caps, count, longest_tuple, tally):
+    """uncount for every object of the runs (GC objects all), at once: which of them go to a free
+    list and by how much count0 drops depend only on how many there are of each slot. TALLY:
+    scratch, one int per slot."""
+    drop = 0
+    for r in range(nruns):
+        a = starts[r]
+        b = ends[r]
+        lists = count_value(kind, a, b, LIST)
+        dicts = count_value(kind, a, b, DICT)
+        tuples = count_value(kind, a, b, TUPLE)
+        tally[0] += lists
+        tally[1] += dicts
+        drop += b - a - lists - dicts - tuples
+        if tuples:
+            for op in range(a, b):
+                if kind[op] == TUPLE:
+                    if 0 < elen[op] <= longest_tuple:
+                        tally[1 + elen[op]] += 1
+                    else:
+                        drop += 1
+    for slot in range(len(tally)):
+        room = caps[slot] - free[slot]
+        kept = tally[slot] if tally[slot] < room else (room if room > 0 else 0)
+        free[slot] += kept
+        drop += tally[slot] - kept
+    count[0] = count[0] - drop if count[0] > drop else 0
 
-    push_children and uncount are written out here: compiled, a call per object would cost more
-    than the work it does."""
+
+def delete_plain(gen, kind, refcnt, estart, elen, pool, starts, ends, nruns, stack, freed):
+    """delete_garbage for a plain garbage list (see scan_garbage and garbage_edges), given as runs
+    in list order: take the first object still alive, tp_clear it under a temporary reference (a
+    list from its last item; a tuple has no tp_clear); the refcount cascade frees, depth first,
+    what reaches 0 (release what it references, then its memory). In plain garbage every object
+    dies and nothing outside it does, so what the freeing leaves in each row is written afterwards
+    for the runs at once (uncount_all, free_rows) and the list itself is simply emptied
+    (unlink_all). FREED receives the freed rows in order; returns how many were freed.
+
+    push_children is written out here (compiled, a call per object would cost more than the work
+    it does), with a shortcut for one reference (plain, the loop would)."""
     nfreed = 0
+    for r in range(nruns):
+        for op in range(starts[r], ends[r]):
+            if gen[op] == FREED:
+                continue  # freed already, by an earlier object's clear
+            refcnt[op] += 1
+            stack[0] = op  # the temporary reference, dropped after the items
+            top = 1
+            x = op
+            clear = kind[op] != TUPLE  # tp_clear: a tuple has none
+            while True:
+                if clear:  # push x's references so that they pop in traversal order
+                    k = kind[x]
+                    n = elen[x]
+                    start = estart[x]
+                    if n == 1:
+                        t = pool[start]
+                        if t >= 0:
+                            stack[top] = t
+                            top += 1
+                    elif n > 1:  # lists and tuples are traversed from their last item: pushed from the first
+                        end = start + n
+                        backwards = k == LIST or k == TUPLE
+                        for i in range(start, end):
+                            t = pool[i if backwards else end - 1 - (i - start)]
+                            if t >= 0:
+                                stack[top] = t
+                                top += 1
+                    if k != TUPLE:  # a tuple keeps its length until its memory goes
+                        elen[x] = 0
+                if top == 0:
+                    break
+                top -= 1
+                x = stack[top]
+                if x < 0:
+                    clear = False
+                    gen[~x] = FREED
+                    freed[nfreed] = ~x
+                    nfreed += 1
+                    continue
+                rc = refcnt[x] - 1
+                refcnt[x] = rc
+                clear = rc == 0
+                if clear:
+                    stack[top] = ~x
+                    top += 1
+    return nfreed
+
+
+def free_rows(flags, elen, starts, ends, nruns):
+    """What freeing leaves in the rows of the runs (their marker is FREED already): no references,
+    FREED_BY_GC. Returns how many of them hold keys."""
     keyed = 0
-    for r in range(nrows):
-        op = rows[r]
-        if gen[op] == FREED:
-            continue  # freed already, by an earlier object's clear
-        refcnt[op] += 1
-        stack[0] = op  # the temporary reference, dropped after the items
-        top = 1
-        x = op
-        clear = kind[op] != TUPLE  # tp_clear: a tuple has none
-        while True:
-            if clear:  # push x's references so that they pop in traversal order
-                start = estart[x]
-                end = start + elen[x]
-                backwards = kind[x] == LIST or kind[x] == TUPLE
-                for i in range(start, end):
-                    t = pool[i if backwards else end - 1 - (i - start)]
-                    if t >= 0:
-                        stack[top] = t
-                        top += 1
-                if kind[x] != TUPLE:  # a tuple keeps its length until its memory goes: it picks the free list
-                    elen[x] = 0
-            if top == 0:
-                break
-            top -= 1
-            x = stack[top]
-            clear = False
-            if x < 0:
-                x = ~x
-                k = kind[x]  # uncount: to its free list, or count0 - 1
-                if k < NGC:
-                    slot = -1
-                    if k == LIST:
-                        slot = 0
-                    elif k == DICT:
-                        slot = 1
-                    elif k == TUPLE and 0 < elen[x] <= longest_tuple:
-                        slot = 1 + elen[x]
-                    if slot >= 0 and free[slot] < caps[slot]:
-                        free[slot] += 1
-                    elif count[0] > 0:
-                        count[0] -= 1
-                elen[x] = 0
-                gen[x] = FREED
-                flags[x] |= FREED_BY_GC
-                if flags[x] & KEYED:
-                    keyed += 1
-                freed[nfreed] = x
-                nfreed += 1
-                continue
-            refcnt[x] -= 1
-            if refcnt[x] == 0:
-                stack[top] = ~x
-                top += 1
-                clear = True
-    return nfreed, keyed
+    for r in range(nruns):
+        a = starts[r]
+        b = ends[r]
+        fill(elen, a, b, 0)
+        set_bit(flags, a, b, FREED_BY_GC)
+        keyed += count_bit(flags, a, b, KEYED)
+    return keyed
 
 
-def unlink_all(nxt, prv, head, rows, nrows):
-    """Empty HEAD's list, whose members ROWS are all freed."""
-    for r in range(nrows):
-        nxt[rows[r]] = -1
-        prv[rows[r]] = -1
+def unlink_all(nxt, prv, head, starts, ends, nruns):
+    """Empty HEAD's list, whose members (the runs) are all freed."""
+    for r in range(nruns):
+        fill(nxt, starts[r], ends[r], -1)
+        fill(prv, starts[r], ends[r], -1)
     list_init(nxt, prv, head)
 
 
@@ -443,18 +646,31 @@ def mark_page(mark, out, n, row):
     return n
 
 
-def list_pages(nxt, head, mark, out, n):
-    """Add to OUT (from N) each page holding a row of HEAD's list (and the heads' page) that MARK
-    has not marked yet, marking it; returns the new N."""
-    n = mark_page(mark, out, n, head)
-    op = nxt[head]
-    while op != head:
-        p = op >> PAGE_SHIFT  # (mark_page, written out: compiled, the call would cost more than this)
+def span_pages(mark, out, n, start, stop):
+    """Add to OUT (from N) each page holding a row START..STOP-1 that MARK has not marked yet,
+    marking it; returns the new N."""
+    for p in range(start >> PAGE_SHIFT, ((stop - 1) >> PAGE_SHIFT) + 1):
         if mark[p] == 0:
             mark[p] = 1
             out[n] = p
             n += 1
-        op = nxt[op]
+    return n
+
+
+def run_pages(head, starts, ends, nruns, mark, out, n):
+    """The same for HEAD's page and every row of the runs."""
+    n = mark_page(mark, out, n, head)
+    for r in range(nruns):
+        n = span_pages(mark, out, n, starts[r], ends[r])
+    return n
+
+
+def run_rows(starts, ends, nruns, out):
+    """The rows of the runs, in order, into OUT; returns how many."""
+    n = 0
+    for r in range(nruns):
+        span_rows(out, n, starts[r], ends[r])
+        n += ends[r] - starts[r]
     return n
 
 
