@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from gcsh.backends.sim.kernel import collector, loops
 from heapcheck import session
 
-SPANS = ("consecutive", "zeros_from", "count_value", "count_bit", "set_bit", "fill", "span_rows")
+SPANS = ("consecutive", "zeros_from", "count_value", "count_bit", "span_sum", "set_bit", "fill", "span_rows")
 bounds = st.integers(0, 70).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(0, n)))
 
 
@@ -35,7 +35,8 @@ def test_the_plain_and_the_loop_forms_agree(where, data):
     refs = array("i", data.draw(st.lists(st.sampled_from([0, 0, 0, 1, 256, -1, 1 << 24]), min_size=n, max_size=n)))
     flags = array("B", data.draw(st.lists(st.integers(0, 255), min_size=n, max_size=n)))
     for name, args in (("consecutive", (nxt, start, stop)), ("zeros_from", (refs, start, stop)),
-                       ("count_value", (refs, start, stop, 0)), ("count_value", (flags, start, stop, 7))):
+                       ("count_value", (refs, start, stop, 0)), ("count_value", (flags, start, stop, 7)),
+                       ("span_sum", (refs, start, stop))):
         plain, loop = both(name)
         assert plain(*args) == loop(*args), name
     for bit in (1, 4, 8, 32):

@@ -101,9 +101,10 @@ def save_runs(heap: Heap, k, head: int, spans, columns) -> None:
 
 
 def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace,
-                       again: bool = False) -> tuple[int, int]:
+                       again: bool = False) -> tuple[int, int, int]:
     """update_refs, subtract_refs, move_unreachable: YOUNG keeps what is reachable (marked OLD),
-    UNREACHABLE gets the rest, both in CPython's order. Returns how many of each."""
+    UNREACHABLE gets the rest, both in CPython's order. Returns how many of each, and how many
+    references led out of the set."""
     k = accel.loops_for(heap)
     spans = runs(heap, young, k)
     save_runs(heap, k, young, spans, LIST_COLUMNS)
@@ -114,7 +115,7 @@ def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace
         trace.append(t.UpdateRefs(again=again, gc_refs=_gc_refs(heap, young)))
     if n >= PROGRESS_FROM:
         heap.emit("progress", f"collecting {n:,} objects: subtract_refs, move_unreachable…")
-    k.subtract_refs(heap.gen, heap.estart, heap.elen, heap.pool, heap.gc_refs, *spans)
+    refs_out = k.subtract_refs(heap.gen, heap.estart, heap.elen, heap.pool, heap.gc_refs, *spans)
     if trace is not None:
         trace.append(t.SubtractRefs(again=again, gc_refs=_gc_refs(heap, young)))
     moves = zeros(9 * n) if trace is not None else array("i")
@@ -124,7 +125,7 @@ def deduce_unreachable(heap: Heap, young: int, unreachable: int, old: int, trace
         steps = [(moves[i], moves[i + 1], moves[i + 2]) for i in range(0, m, 3)]
         trace.append(t.MoveUnreachable(again=again, reachable=rows(heap, young, k),
                                        unreachable=rows(heap, unreachable, k), moves=steps))
-    return n - left, left
+    return n - left, left, refs_out
 
 
 def _gc_refs(heap: Heap, head: int) -> list[tuple[int, int]]:
@@ -242,15 +243,15 @@ def delete_garbage(heap: Heap, old: int, scanned=None) -> None:
             heap.list_move(op, old, old)
 
 
-def scan_garbage(heap: Heap, head: int):
+def scan_garbage(heap: Heap, head: int, closed: bool = False):
     """(-1 if the garbage is not plain, else whether it references objects outside itself; its
-    references; the pages holding it; its runs), from HEAD's list."""
+    references; the pages holding it; its runs), from HEAD's list. CLOSED: see loops.scan_garbage."""
     k = accel.loops_for(heap)
     spans = runs(heap, head, k)
     mark = page_marks(heap)
     pages = zeros(len(mark))
     outside, edges, npages = k.scan_garbage(heap.gen, heap.kind, heap.flags, heap.estart, heap.elen, heap.pool,
-                                            head, *spans, mark, pages)
+                                            head, *spans, mark, pages, closed)
     return outside, edges, pages[:npages], spans
 
 
@@ -352,7 +353,7 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         trace.append(t.Start(generation=g, young=rows(heap, young),
                              visited=heap.visited_space if heap.model.incremental else None))
 
-    reachable, found = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
+    reachable, found, refs_out = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
     report.candidates = reachable + found
     untracked = untrack(heap, young, TUPLE, reachable)
     k = accel.loops_for(heap)
@@ -372,7 +373,7 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
     if young != old:
         heap.list_merge(young, old)  # the survivors move to the next generation
 
-    scanned = scan_garbage(heap, UNREACHABLE_HEAD)
+    scanned = scan_garbage(heap, UNREACHABLE_HEAD, closed=refs_out == 0)
     report.unreachable_ids = rows(heap, UNREACHABLE_HEAD, k, scanned[3])
     plain = scanned[0] >= 0
     if not plain:

@@ -122,6 +122,14 @@ def count_bit(a, start, stop, bit):
     return n
 
 
+@plain_form(lambda a, start, stop: sum(a[start:stop]))
+def span_sum(a, start, stop):
+    n = 0
+    for i in range(start, stop):
+        n += a[i]
+    return n
+
+
 def _set_bit(a, start, stop, bit):
     a[start:stop] = array(a.typecode, a[start:stop].tobytes().translate(_WITH[bit]))
 
@@ -274,16 +282,24 @@ def update_refs(gen, refcnt, gc_refs, starts, ends, nruns):
 
 
 def subtract_refs(gen, estart, elen, pool, gc_refs, starts, ends, nruns):
-    """visit_decref: minus one for every reference from a member of the set to another."""
+    """visit_decref: minus one for every reference from a member of the set to another. Returns how
+    many references lead out of the set (to an object, not a literal)."""
+    outside = 0
     for r in range(nruns):
         a = starts[r]
         b = ends[r]
-        for start, n in zip(estart[a:b], elen[a:b]):
-            for t in pool[start:start + n]:
+        for k, n in zip(estart[a:b], elen[a:b]):
+            end = k + n
+            while k != end:  # (a while loop: plain, the cheapest for one reference, the most common)
+                t = pool[k]
+                k += 1
                 if t >= 0:
                     g = gen[t]
                     if g == COLLECTING or g == UNREACHABLE:
                         gc_refs[t] -= 1
+                    else:
+                        outside += 1
+    return outside
 
 
 def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, unreachable, old, moves,
@@ -321,40 +337,47 @@ def move_unreachable(nxt, prv, gen, kind, estart, elen, pool, gc_refs, young, un
             continue
         if stop < 0 and op == young:
             break
-        if gc_refs[op] > 0:
-            if record:
-                moves[m] = op
-                moves[m + 1] = 0
-                moves[m + 2] = 0
-                m += 3
-            n = elen[op]
-            k = estart[op]
-            step = 1
-            if n > 1 and (kind[op] == LIST or kind[op] == TUPLE):
-                k += n - 1
-                step = -1
-            for _ in range(n):
-                t = pool[k]
-                k += step
-                if t < 0:
-                    continue
-                g = gen[t]
-                if g == COLLECTING:
-                    if gc_refs[t] == 0:
+        if gc_refs[op] > 0:  # reachable: op and those after it in its run found reachable in turn
+            x = op
+            while True:
+                if record:
+                    moves[m] = x
+                    moves[m + 1] = 0
+                    moves[m + 2] = 0
+                    m += 3
+                k = estart[x]
+                n = elen[x]
+                end = k + n
+                step = 1
+                if n > 1 and (kind[x] == LIST or kind[x] == TUPLE):
+                    k = end - 1
+                    end = k - n
+                    step = -1
+                while k != end:
+                    t = pool[k]
+                    k += step
+                    if t < 0:
+                        continue
+                    g = gen[t]
+                    if g == COLLECTING:  # (one visited already has gc_refs > 0: its marker can wait)
+                        if gc_refs[t] == 0:
+                            gc_refs[t] = 1
+                    elif g == UNREACHABLE:
+                        list_move(nxt, prv, t, young)
+                        gen[t] = COLLECTING
                         gc_refs[t] = 1
-                elif g == UNREACHABLE:
-                    list_move(nxt, prv, t, young)
-                    gen[t] = COLLECTING
-                    gc_refs[t] = 1
-                    left -= 1
-                    if record:
-                        moves[m] = t
-                        moves[m + 1] = 2
-                        moves[m + 2] = op
-                        m += 3
-            gen[op] = old
-            kept = op
-            op = op + 1 if stop >= 0 else nxt[op]
+                        left -= 1
+                        if record:
+                            moves[m] = t
+                            moves[m + 1] = 2
+                            moves[m + 2] = x
+                            m += 3
+                if stop < 0 or x + 1 == stop or gc_refs[x + 1] == 0:
+                    break
+                x += 1
+            fill(gen, op, x + 1, old)
+            kept = x
+            op = x + 1 if stop >= 0 else nxt[x]
         else:
             last = op + zeros_from(gc_refs, op + 1, stop) if stop >= 0 else op
             after = nxt[last]
@@ -425,11 +448,12 @@ def plain_list(nxt, kind, flags, head):
     return True
 
 
-def scan_garbage(gen, kind, flags, estart, elen, pool, head, starts, ends, nruns, mark, pages):
+def scan_garbage(gen, kind, flags, estart, elen, pool, head, starts, ends, nruns, mark, pages, closed):
     """The garbage on HEAD's list, given as runs: returns (-1 if it is not plain, else 1 if it
     references objects outside itself and 0 if not; its references; how many pages PAGES got).
     PAGES receives the pages holding its rows (and HEAD's) that MARK did not mark yet (marking
-    them)."""
+    them). CLOSED: nothing in the set the garbage came from referenced an object outside it
+    (subtract_refs said so), so neither does the garbage."""
     npages = mark_page(mark, pages, 0, head)
     for r in range(nruns):
         a = starts[r]
@@ -443,6 +467,9 @@ def scan_garbage(gen, kind, flags, estart, elen, pool, head, starts, ends, nruns
         npages = span_pages(mark, pages, npages, starts[r], ends[r])
         a = starts[r]
         b = ends[r]
+        if closed:
+            edges += span_sum(elen, a, b)
+            continue
         for start, n in zip(estart[a:b], elen[a:b]):
             edges += n
             if outside == 0:
