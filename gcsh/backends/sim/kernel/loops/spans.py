@@ -1,0 +1,137 @@
+"""Operations on a stretch of a column (rows START to STOP - 1), each written twice on purpose.
+
+The decorated function is the loop numba compiles (kept in LOOP_FORMS; accel.py
+compiles it); the plain path calls the form given to `plain_form` instead: one
+slice, count or translate that runs in C. tests/test_sim_loops.py checks that
+the two forms agree. The other loops call these wherever order does not matter.
+"""
+
+from array import array
+
+LOOP_FORMS = {}
+
+
+def plain_form(fast):
+    """Decorator: the plain path calls FAST; the decorated loop is the form numba compiles."""
+    def register(loop):
+        LOOP_FORMS[loop.__name__] = loop
+        return fast
+    return register
+
+
+_IDENT = array("i")  # 0, 1, 2, ...: what a stretch of consecutive rows is compared with
+
+
+def _identity(stop):
+    if len(_IDENT) < stop:
+        _IDENT.extend(range(len(_IDENT), max(stop, 2 * len(_IDENT))))
+    return _IDENT
+
+
+def _gallop(same, start, stop):
+    """The longest n <= STOP - START with SAME(start, start + n): doubling, then halving."""
+    n, step = 0, 1
+    while start + n < stop:
+        end = min(start + n + step, stop)
+        if same(start + n, end):
+            n = end - start
+            step *= 2
+        elif step > 1:
+            step //= 2
+        else:
+            break
+    return n
+
+
+def _consecutive(nxt, start, stop):
+    if start >= stop or nxt[start] != start + 1:
+        return 0
+    ident = _identity(stop + 1)
+    return _gallop(lambda i, j: nxt[i:j] == ident[i + 1:j + 1], start, stop)
+
+
+@plain_form(_consecutive)
+def consecutive(nxt, start, stop):
+    """How many rows from START (up to STOP) are each followed on their list by the next row."""
+    i = start
+    while i < stop and nxt[i] == i + 1:
+        i += 1
+    return i - start
+
+
+def _zeros_from(a, start, stop):
+    if start >= stop or a[start] != 0:
+        return 0
+    width = a.itemsize
+    return _gallop(lambda i, j: a[i:j].tobytes().count(0) == (j - i) * width, start, stop)
+
+
+@plain_form(_zeros_from)
+def zeros_from(a, start, stop):
+    """How many entries of A from START (up to STOP) are 0."""
+    i = start
+    while i < stop and a[i] == 0:
+        i += 1
+    return i - start
+
+
+@plain_form(lambda a, start, stop, value: a[start:stop].count(value))
+def count_value(a, start, stop, value):
+    n = 0
+    for i in range(start, stop):
+        if a[i] == value:
+            n += 1
+    return n
+
+
+_WITHOUT = [bytes(v for v in range(256) if not v & bit) for bit in range(256)]  # bytes lacking BIT
+_WITH = [bytes(v | bit for v in range(256)) for bit in range(256)]  # each byte with BIT set
+
+
+@plain_form(lambda a, start, stop, bit: len(a[start:stop].tobytes().translate(None, _WITHOUT[bit])))
+def count_bit(a, start, stop, bit):
+    """How many bytes of A[START:STOP] have BIT set."""
+    n = 0
+    for i in range(start, stop):
+        if a[i] & bit:
+            n += 1
+    return n
+
+
+@plain_form(lambda a, start, stop: sum(a[start:stop]))
+def span_sum(a, start, stop):
+    n = 0
+    for i in range(start, stop):
+        n += a[i]
+    return n
+
+
+def _set_bit(a, start, stop, bit):
+    a[start:stop] = array(a.typecode, a[start:stop].tobytes().translate(_WITH[bit]))
+
+
+@plain_form(_set_bit)
+def set_bit(a, start, stop, bit):
+    for i in range(start, stop):
+        a[i] |= bit
+
+
+def _fill(a, start, stop, value):
+    a[start:stop] = array(a.typecode, [value]) * (stop - start)
+
+
+@plain_form(_fill)
+def fill(a, start, stop, value):
+    for i in range(start, stop):
+        a[i] = value
+
+
+def _span_rows(out, n, start, stop):
+    out[n:n + stop - start] = _identity(stop)[start:stop]
+
+
+@plain_form(_span_rows)
+def span_rows(out, n, start, stop):
+    """OUT[N:] = START, START + 1, ..., STOP - 1."""
+    for i in range(start, stop):
+        out[n + i - start] = i
