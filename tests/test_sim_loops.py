@@ -10,7 +10,8 @@ from hypothesis import given, settings, strategies as st
 from gcsh.backends.sim.kernel import collector, loops
 from heapcheck import session
 
-SPANS = ("consecutive", "zeros_from", "count_value", "count_bit", "span_sum", "set_bit", "fill", "span_rows")
+SPANS = ("consecutive", "zeros_from", "count_value", "count_bit", "span_sum", "set_bit", "fill", "copy_span",
+         "span_rows")
 bounds = st.integers(0, 70).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(0, n)))
 
 
@@ -34,9 +35,10 @@ def test_the_plain_and_the_loop_forms_agree(where, data):
     nxt = array("i", [data.draw(st.sampled_from([i + 1, i + 1, 0, i + 2])) for i in range(n + 1)])
     refs = array("i", data.draw(st.lists(st.sampled_from([0, 0, 0, 1, 256, -1, 1 << 24]), min_size=n, max_size=n)))
     flags = array("B", data.draw(st.lists(st.integers(0, 255), min_size=n, max_size=n)))
+    kinds = array("H", data.draw(st.lists(st.sampled_from([0, 3, 3, 768, 771]), min_size=n, max_size=n)))
     for name, args in (("consecutive", (nxt, start, stop)), ("zeros_from", (refs, start, stop)),
                        ("count_value", (refs, start, stop, 0)), ("count_value", (flags, start, stop, 7)),
-                       ("span_sum", (refs, start, stop))):
+                       ("span_sum", (refs, start, stop)), ("count_value", (kinds, start, stop, 3))):
         plain, loop = both(name)
         assert plain(*args) == loop(*args), name
     for bit in (1, 4, 8, 32):
@@ -48,6 +50,11 @@ def test_the_plain_and_the_loop_forms_agree(where, data):
         plain(a, start, stop, value)
         loop(b, start, stop, value)
         assert a == b, name
+    plain, loop = both("copy_span")
+    a, b = array("i", [-1]) * n, array("i", [-1]) * n
+    plain(a, refs, start, stop)
+    loop(b, refs, start, stop)
+    assert a == b
     plain, loop = both("span_rows")
     a, b = array("i", [-1]) * (n + 3), array("i", [-1]) * (n + 3)
     plain(a, 2, start, stop)

@@ -3,10 +3,9 @@
 `loops_for(heap)` gives the module whose functions a collection should call:
 the loops package itself (plain Python over the array columns), or a namespace
 of the same functions `numba.njit(cache=True)`-compiled from a second copy of
-each of its modules (a span operation compiled from its loop form). They are
-called with numpy views of the `array.array` columns, so both run on the same
-storage and give the same results (tests/test_sim_accel.py checks it on random
-heaps).
+each of its modules (a span operation compiled from its loop form). numba
+accepts `array.array` columns as they are, so both run on the same storage and
+give the same results (tests/test_sim_accel.py checks it on random heaps).
 
 numba's import and cache load cost about half a second to a second, once per
 process: the compiled copy is loaded when a heap first reaches FIRST_USE live
@@ -104,7 +103,7 @@ def load():
             if value.__module__ == spec.name:
                 inline = "always" if name in loops.INLINE else "never"
                 value = numba.njit(cache=True, nogil=True, inline=inline)(loop_forms.get(name, value))
-                setattr(compiled, name, _on_views(value))
+                setattr(compiled, name, value)
             elif value.__module__ in copies:  # imported from another loop module: its compiled copy
                 value = getattr(copies[value.__module__], name)
             else:
@@ -112,21 +111,6 @@ def load():
             setattr(module, name, value)
     _compiled = compiled
     return compiled
-
-
-def _on_views(function):
-    """FUNCTION called with numpy views of its `array.array` arguments (the same memory): numba
-    slices numpy arrays, not `array.array`s."""
-    from array import array
-
-    import numpy
-
-    def call(*args):
-        return function(*[numpy.frombuffer(a, a.typecode) if type(a) is array else a for a in args])
-
-    call.__name__ = function.__name__
-    call.compiled = function
-    return call
 
 
 def cache_dir() -> str:

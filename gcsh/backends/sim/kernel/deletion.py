@@ -23,6 +23,8 @@ def scan_garbage(heap: Heap, head: int, closed: bool = False):
     references; the pages holding it; its runs), from HEAD's list. CLOSED: see loops.scan_garbage."""
     k = accel.loops_for(heap)
     spans = runs(heap, head, k)
+    if not spans[2]:
+        return 0, 0, zeros(0), spans  # no garbage: nothing to look at (most automatic collections)
     mark = page_marks(heap)
     pages = zeros(len(mark))
     outside, edges, npages = k.scan_garbage(heap.gen, heap.kind, heap.flags, heap.estart, heap.elen, heap.pool,
@@ -56,6 +58,8 @@ def _delete_plain(heap: Heap, old: int, scanned) -> bool:
     outside, edges, pages, spans = scanned or scan_garbage(heap, STILL_HEAD)
     if outside < 0:
         return False
+    if not spans[2]:
+        return True
     if outside:
         if k.garbage_edges(heap.nxt, heap.gen, heap.refcnt, heap.gc_refs, heap.estart, heap.elen, heap.pool,
                            STILL_HEAD) < 0:

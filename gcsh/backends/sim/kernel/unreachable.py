@@ -44,7 +44,8 @@ def rows(heap: Heap, head: int, k=None, spans=None) -> array:
     k = k or accel.loops_for(heap)
     starts, ends, n = spans or runs(heap, head, k)
     out = zeros(sum(ends[:n]) - sum(starts[:n]))
-    k.run_rows(starts, ends, n, out)
+    if n:
+        k.run_rows(starts, ends, n, out)
     return out
 
 

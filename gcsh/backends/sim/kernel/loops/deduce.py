@@ -3,7 +3,7 @@ over the collected set given as runs (lists.py)."""
 
 from ..layout import COLLECTING, LIST, TUPLE, UNREACHABLE
 from .lists import list_move
-from .spans import fill, zeros_from
+from .spans import copy_span, fill, zeros_from
 
 
 def update_refs(gen, refcnt, gc_refs, starts, ends, nruns):
@@ -13,7 +13,7 @@ def update_refs(gen, refcnt, gc_refs, starts, ends, nruns):
     for r in range(nruns):
         a = starts[r]
         b = ends[r]
-        gc_refs[a:b] = refcnt[a:b]
+        copy_span(gc_refs, refcnt, a, b)
         fill(gen, a, b, COLLECTING)
         n += b - a
     return n
@@ -26,8 +26,9 @@ def subtract_refs(gen, estart, elen, pool, gc_refs, starts, ends, nruns):
     for r in range(nruns):
         a = starts[r]
         b = ends[r]
-        for k, n in zip(estart[a:b], elen[a:b]):
-            end = k + n
+        for op in range(a, b):
+            k = estart[op]
+            end = k + elen[op]
             while k != end:  # (a while loop: plain, the cheapest for one reference, the most common)
                 t = pool[k]
                 k += 1

@@ -36,10 +36,13 @@ def scan_garbage(gen, kind, flags, estart, elen, pool, head, starts, ends, nruns
         if closed:
             edges += span_sum(elen, a, b)
             continue
-        for start, n in zip(estart[a:b], elen[a:b]):
+        for op in range(a, b):
+            start = estart[op]
+            n = elen[op]
             edges += n
             if outside == 0:
-                for t in pool[start:start + n]:
+                for i in range(start, start + n):
+                    t = pool[i]
                     if t >= 0:
                         g = gen[t]
                         if g != COLLECTING and g != UNREACHABLE:
@@ -185,8 +188,14 @@ def delete_plain(gen, kind, refcnt, estart, elen, pool, starts, ends, nruns, sta
                 refcnt[x] = rc
                 clear = rc == 0
                 if clear:
-                    stack[top] = ~x
-                    top += 1
+                    if elen[x] == 0:  # nothing to release: its memory goes at once
+                        clear = False
+                        gen[x] = FREED
+                        freed[nfreed] = x
+                        nfreed += 1
+                    else:
+                        stack[top] = ~x
+                        top += 1
     return nfreed
 
 

@@ -6,6 +6,7 @@ slice, count or translate that runs in C. tests/test_sim_loops.py checks that
 the two forms agree. The other loops call these wherever order does not matter.
 """
 
+import sys
 from array import array
 
 LOOP_FORMS = {}
@@ -75,7 +76,19 @@ def zeros_from(a, start, stop):
     return i - start
 
 
-@plain_form(lambda a, start, stop, value: a[start:stop].count(value))
+_LOW = 0 if sys.byteorder == "little" else 1  # where the low byte of a 16-bit entry is
+
+
+def _count_value(a, start, stop, value):
+    if a.itemsize == 2 and 0 <= value < 256:  # `kind`: a byte count when no code needs a high byte
+        raw = a[start:stop].tobytes()
+        high = raw[1 - _LOW::2]
+        if high.count(0) == len(high):
+            return raw[_LOW::2].count(value)
+    return a[start:stop].count(value)
+
+
+@plain_form(_count_value)
 def count_value(a, start, stop, value):
     n = 0
     for i in range(start, stop):
@@ -114,6 +127,17 @@ def _set_bit(a, start, stop, bit):
 def set_bit(a, start, stop, bit):
     for i in range(start, stop):
         a[i] |= bit
+
+
+def _copy_span(a, b, start, stop):
+    a[start:stop] = b[start:stop]
+
+
+@plain_form(_copy_span)
+def copy_span(a, b, start, stop):
+    """A[START:STOP] = B[START:STOP] (two columns of one type)."""
+    for i in range(start, stop):
+        a[i] = b[i]
 
 
 def _fill(a, start, stop, value):
