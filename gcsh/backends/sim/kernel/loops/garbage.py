@@ -142,8 +142,8 @@ def delete_plain(gen, kind, refcnt, estart, elen, pool, starts, ends, nruns, sta
     for the runs at once (uncount_all, free_rows) and the list itself is simply emptied
     (unlink_all). FREED receives the freed rows in order; returns how many were freed.
 
-    push_children is written out here (compiled, a call per object would cost more than the work
-    it does), with a shortcut for one reference (plain, the loop would)."""
+    Pushing an object's references is written out here (compiled, a call per object would cost
+    more than the work it does), with a shortcut for one reference (plain, the loop would)."""
     nfreed = 0
     for r in range(nruns):
         for op in range(starts[r], ends[r]):

@@ -20,7 +20,7 @@ def plain_form(fast):
     return register
 
 
-_IDENT = array("i")  # 0, 1, 2, ...: what a stretch of consecutive rows is compared with
+_IDENT = array("i")  # 0, 1, 2, ...: what a stretch of consecutive rows is compared with (4 bytes a row)
 
 
 def _identity(stop):
