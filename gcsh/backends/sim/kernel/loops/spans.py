@@ -80,6 +80,8 @@ _LOW = 0 if sys.byteorder == "little" else 1  # where the low byte of a 16-bit e
 
 
 def _count_value(a, start, stop, value):
+    if stop - start < 64:  # (a short span: the runs of a list whose order is mixed up)
+        return a[start:stop].count(value)
     if a.itemsize == 2 and 0 <= value < 256:  # `kind`: a byte count when no code needs a high byte
         raw = a[start:stop].tobytes()
         high = raw[1 - _LOW::2]
@@ -101,7 +103,13 @@ _WITHOUT = [bytes(v for v in range(256) if not v & bit) for bit in range(256)]  
 _WITH = [bytes(v | bit for v in range(256)) for bit in range(256)]  # each byte with BIT set
 
 
-@plain_form(lambda a, start, stop, bit: len(a[start:stop].tobytes().translate(None, _WITHOUT[bit])))
+def _count_bit(a, start, stop, bit):
+    if stop - start == 1:
+        return 1 if a[start] & bit else 0
+    return len(a[start:stop].tobytes().translate(None, _WITHOUT[bit]))
+
+
+@plain_form(_count_bit)
 def count_bit(a, start, stop, bit):
     """How many bytes of A[START:STOP] have BIT set."""
     n = 0
@@ -120,6 +128,9 @@ def span_sum(a, start, stop):
 
 
 def _set_bit(a, start, stop, bit):
+    if stop - start == 1:
+        a[start] |= bit
+        return
     a[start:stop] = array(a.typecode, a[start:stop].tobytes().translate(_WITH[bit]))
 
 
@@ -141,6 +152,9 @@ def copy_span(a, b, start, stop):
 
 
 def _fill(a, start, stop, value):
+    if stop - start == 1:
+        a[start] = value
+        return
     a[start:stop] = array(a.typecode, [value]) * (stop - start)
 
 
@@ -151,6 +165,9 @@ def fill(a, start, stop, value):
 
 
 def _span_rows(out, n, start, stop):
+    if stop - start == 1:
+        out[n] = start
+        return
     out[n:n + stop - start] = _identity(stop)[start:stop]
 
 
