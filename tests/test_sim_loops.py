@@ -10,8 +10,8 @@ from hypothesis import given, settings, strategies as st
 from gcsh.backends.sim.kernel import collector, loops
 from heapcheck import session
 
-SPANS = ("consecutive", "zeros_from", "count_value", "count_bit", "span_sum", "set_bit", "fill", "copy_span",
-         "span_rows")
+SPANS = ("consecutive", "zeros_from", "count_value", "count_between", "count_bit", "span_sum", "set_bit", "fill",
+         "copy_span", "span_rows")
 bounds = st.integers(0, 70).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(0, n)))
 
 
@@ -38,7 +38,8 @@ def test_the_plain_and_the_loop_forms_agree(where, data):
     kinds = array("H", data.draw(st.lists(st.sampled_from([0, 3, 3, 768, 771]), min_size=n, max_size=n)))
     for name, args in (("consecutive", (nxt, start, stop)), ("zeros_from", (refs, start, stop)),
                        ("count_value", (refs, start, stop, 0)), ("count_value", (flags, start, stop, 7)),
-                       ("span_sum", (refs, start, stop)), ("count_value", (kinds, start, stop, 3))):
+                       ("span_sum", (refs, start, stop)), ("count_value", (kinds, start, stop, 3)),
+                       ("count_between", (kinds, start, stop, 2, 3)), ("count_between", (refs, start, stop, 0, 1))):
         plain, loop = both(name)
         assert plain(*args) == loop(*args), name
     for bit in (1, 4, 8, 32):

@@ -27,8 +27,8 @@ from .garbage import delete_plain, free_rows, garbage_edges, scan_garbage, uncou
 from .lists import (is_collecting, is_tracked, list_append, list_init, list_merge, list_move, list_remove,
                     list_runs, list_size, mark_page, may_be_tracked, run_pages, run_rows, span_pages, target_pages)
 from .questions import group_rows, shortest_path, sort_rows, strong_components, unreachable_now
-from .spans import (LOOP_FORMS, consecutive, copy_span, count_bit, count_value, fill, set_bit, span_rows, span_sum,
-                    zeros_from)
+from .spans import (LOOP_FORMS, consecutive, copy_span, count_between, count_bit, count_value, fill, set_bit,
+                    span_rows, span_sum, zeros_from)
 from .untrack import count_kind, untrack_kind
 
 MODULES = ("spans", "lists", "deduce", "untrack", "garbage", "questions")  # each after those it uses

@@ -8,10 +8,10 @@ the rest is written per run. Anything else is left to deletion.py's Python
 phases.
 """
 
-from ..layout import (COLLECTING, DICT, FINALIZER, FREED, FREED_BY_GC, KEYED, LEGACY, LIST, NGC, TUPLE,
+from ..layout import (COLLECTING, DICT, FINALIZER, FREED, FREED_BY_GC, KEYED, LIST, NGC, TUPLE,
                       UNREACHABLE, WEAKREF, WEAKREFD)
 from .lists import is_collecting, list_init, mark_page, span_pages
-from .spans import count_bit, count_value, fill, set_bit, span_sum
+from .spans import count_between, count_bit, count_value, fill, set_bit, span_sum
 
 
 def scan_garbage(gen, kind, flags, estart, elen, pool, head, starts, ends, nruns, mark, pages, closed):
@@ -24,8 +24,7 @@ def scan_garbage(gen, kind, flags, estart, elen, pool, head, starts, ends, nruns
     for r in range(nruns):
         a = starts[r]
         b = ends[r]
-        if (count_value(kind, a, b, FINALIZER) or count_value(kind, a, b, LEGACY)
-                or count_value(kind, a, b, WEAKREF) or count_bit(flags, a, b, WEAKREFD)):
+        if count_between(kind, a, b, FINALIZER, WEAKREF) or count_bit(flags, a, b, WEAKREFD):  # (LEGACY between)
             return -1, 0, npages
     edges = 0
     outside = 0

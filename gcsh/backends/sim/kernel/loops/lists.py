@@ -93,7 +93,9 @@ def list_runs(nxt, head, op, starts, ends, n):
     full. Returns (how many runs, the node to go on from: HEAD when the list is done)."""
     limit = len(nxt) - 1
     while op != head and n < len(starts):
-        last = op + consecutive(nxt, op, limit)
+        last = op
+        if nxt[op] == op + 1:  # (a run of one row, common in a list whose order is mixed up: no call)
+            last = op + consecutive(nxt, op, limit)
         starts[n] = op
         ends[n] = last + 1
         n += 1

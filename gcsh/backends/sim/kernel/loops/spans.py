@@ -99,6 +99,32 @@ def count_value(a, start, stop, value):
     return n
 
 
+_OUTSIDE = {}  # (lo, hi): the bytes outside lo..hi
+
+
+def _count_between(a, start, stop, lo, hi):
+    if stop - start == 1:
+        return 1 if lo <= a[start] <= hi else 0
+    if a.itemsize == 2 and 0 <= lo <= hi < 256:
+        raw = a[start:stop].tobytes()
+        high = raw[1 - _LOW::2]
+        if high.count(0) == len(high):
+            if (lo, hi) not in _OUTSIDE:
+                _OUTSIDE[lo, hi] = bytes(v for v in range(256) if not lo <= v <= hi)
+            return len(raw[_LOW::2].translate(None, _OUTSIDE[lo, hi]))
+    return sum(a[start:stop].count(v) for v in range(lo, hi + 1))
+
+
+@plain_form(_count_between)
+def count_between(a, start, stop, lo, hi):
+    """How many entries of A[START:STOP] are LO to HI."""
+    n = 0
+    for i in range(start, stop):
+        if lo <= a[i] <= hi:
+            n += 1
+    return n
+
+
 _WITHOUT = [bytes(v for v in range(256) if not v & bit) for bit in range(256)]  # bytes lacking BIT
 _WITH = [bytes(v | bit for v in range(256)) for bit in range(256)]  # each byte with BIT set
 
