@@ -253,9 +253,10 @@ def whatif(backend, names: list[str], generation: int) -> dict:
     _, alone, _, _ = trial_collect(backend, generation)
     already = set(alone.freed)
     freed = list(report.freed)
-    legacy = list(trace.first(LegacyFinalizers).uncollectable)
+    marked = trace.first(LegacyFinalizers) is None  # 3.14.0-3.14.4: collect(1) only marked, or had no budget
+    legacy = [] if marked else list(trace.first(LegacyFinalizers).uncollectable)
     delete = trace.first(DeleteGarbage)
-    saved = list(delete.garbage) if delete.saved else []
+    saved = list(delete.garbage) if delete is not None and delete.saved else []
     uncollectable = [op for op in legacy if op not in set(freed)]
     resurrected = trace.first(Resurrected)
     name_of = heap.name_of
