@@ -31,3 +31,11 @@ def test_a_copy_of_the_live_heap_says_the_program_holds_what_stays():
     result = out[-1]["result"]
     (kept,) = result["kept"]
     assert kept["holder"].startswith("outside") and kept["objects"] >= 1
+
+
+def test_whatif_of_an_increment_that_only_marks_frees_nothing_by_collection(session):
+    # 3.14.0-3.14.4: the first collect(1) of a scavenge marks from the roots and collects nothing
+    s = session(model="3.14.0")
+    assert s.run_text("alloc a; alloc b; link a b; link b a; whatif del a --gen 1"), s.err()
+    assert ("  then collect 1 frees: nothing (the incremental collector's collect 1 only marks from the roots)"
+            in s.out().splitlines())

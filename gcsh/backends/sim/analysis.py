@@ -1,7 +1,7 @@
 """Questions about the simulated heap, answered over the columns or by the collector itself.
 
 `cycles` (strongly connected components), `find` (objects by type) and the
-chain `why` prints walk the columns (loops.py, compiled when the heap is
+chain `why` prints walk the columns (loops/questions.py, compiled when the heap is
 large). What a collection would do (`pending`, `whatif`, the fate `why` tells)
 is found by running the real collector in a trial: a Change nested in the
 journal that is rolled back however the trial ends, with the collector's

@@ -58,7 +58,8 @@ class FreedNames:
             return self._all()[:n]
         hidden = self.heap.hidden_rows()
         extra = len(hidden)
-        smallest = heapq.nsmallest(n + extra, self.rows)
+        descending = len(self.rows) > 1 and self.rows[0] > self.rows[-1]  # a cascade freed from the far end
+        smallest = heapq.nsmallest(n + extra, reversed(self.rows) if descending else self.rows)
         return [op for op in smallest if op not in hidden][:n]
 
     def __len__(self) -> int:

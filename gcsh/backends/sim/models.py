@@ -68,7 +68,7 @@ class Model:
         # least this many of them (3.10-3.12: two; 3.13: one); the tuple is allocated like any other
         self.weakref_clear_tuple_from = weakref_clear_tuple_from
         self.checked = checked  # what the profile was checked against
-        # 3.14.0-3.14.4: the incremental collector (young, old[visited], old[pending]; see collector.py)
+        # 3.14.0-3.14.4: the incremental collector (young, old[visited], old[pending]; see incremental.py)
         self.incremental = incremental
         # 3.14.1-3.14.4 (gh-139951): count0 is +1 when an object is tracked and -1 when it is untracked
         # (never below 0), so free lists do not matter to it; before, +1 per GC allocation

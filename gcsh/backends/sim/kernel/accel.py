@@ -1,10 +1,11 @@
-"""The `fast` extra: loops.py compiled by numba, used where it pays.
+"""The `fast` extra: the loops package compiled by numba, used where it pays.
 
 `loops_for(heap)` gives the module whose functions a collection should call:
-loops.py itself (plain Python over the array columns), or a second copy of it
-in which every function is `numba.njit(cache=True)`-compiled. numba accepts
-`array.array` columns as they are, so both run on the same storage and give the
-same results (tests/test_sim_accel.py checks it on random heaps).
+the loops package itself (plain Python over the array columns), or a namespace
+of the same functions `numba.njit(cache=True)`-compiled from a second copy of
+each of its modules (a span operation compiled from its loop form). numba
+accepts `array.array` columns as they are, so both run on the same storage and
+give the same results (tests/test_sim_accel.py checks it on random heaps).
 
 numba's import and cache load cost about half a second to a second, once per
 process: the compiled copy is loaded when a heap first reaches FIRST_USE live
@@ -70,7 +71,7 @@ def _address_space_limited() -> bool:
 
 
 def load():
-    """Import numba and compile (or load from the cache) a copy of loops.py; False without numba."""
+    """Import numba and compile (or load from the cache) a copy of the loops; False without numba."""
     global _compiled
     if _compiled is not None:
         return _compiled
@@ -87,15 +88,29 @@ def load():
     import importlib.util
     import types
 
-    spec = importlib.util.find_spec(loops.__name__)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for name, value in list(vars(module).items()):
-        if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
-            inline = "always" if name in module.INLINE else "never"
-            setattr(module, name, numba.njit(cache=True, nogil=True, inline=inline)(value))
-    _compiled = module
-    return module
+    package = loops.__name__
+    compiled = types.ModuleType(package)
+    vars(compiled).update((k, v) for k, v in vars(loops).items() if not isinstance(v, types.FunctionType))
+    copies = {}
+    for short in loops.MODULES:  # in order: what a module imports from another is compiled already
+        spec = importlib.util.find_spec(f"{package}.{short}")
+        module = copies[spec.name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        loop_forms = getattr(module, "LOOP_FORMS", {})  # the loops numba compiles, for spans' C-speed forms
+        for name, value in list(vars(module).items()):
+            if name.startswith("_") or not isinstance(value, types.FunctionType):
+                continue
+            if value.__module__ == spec.name:
+                inline = "always" if name in loops.INLINE else "never"
+                value = numba.njit(cache=True, nogil=True, inline=inline)(loop_forms.get(name, value))
+                setattr(compiled, name, value)
+            elif value.__module__ in copies:  # imported from another loop module: its compiled copy
+                value = getattr(copies[value.__module__], name)
+            else:
+                continue
+            setattr(module, name, value)
+    _compiled = compiled
+    return compiled
 
 
 def cache_dir() -> str:

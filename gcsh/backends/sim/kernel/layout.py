@@ -57,6 +57,7 @@ KINDS = ["list", "dict", "set", "tuple", "object", "finalizer", "legacy", "weakr
          "int", "str", "head"]
 LIST, DICT, SET, TUPLE, OBJECT, FINALIZER, LEGACY, WEAKREF, FUNCTION, INT, STR, HEAD_KIND = range(12)
 NGC = 9
+assert FINALIZER + 1 == LEGACY == WEAKREF - 1  # what runs code or needs a side table: one range (loops/garbage.py)
 KIND_CODES = {name: code for code, name in enumerate(KINDS)}
 
 GC_KINDS = frozenset(KINDS[:NGC])

@@ -179,7 +179,7 @@ class Store:
             self.put(self.FLAGS, op, new)
 
     def save_rows(self, pages, columns) -> None:
-        """Save PAGES of COLUMNS (where not saved yet) before a loop of loops.py writes them: each run
+        """Save PAGES of COLUMNS (where not saved yet) before a loop of loops/ writes them: each run
         of consecutive pages in one piece."""
         pages = sorted(pages)
         for column in columns:
