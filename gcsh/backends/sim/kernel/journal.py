@@ -40,17 +40,19 @@ class Change:
                  "bytes", "writes")
 
     def __init__(self, label: str, store, before: tuple | None = None) -> None:
+        # (one of these is made for every command: each attribute is read once, written once)
         self.label = label
-        self.rows, self.pool = len(store.kind), len(store.pool)
-        self.literals, self.ranges = len(store.literals), len(store.names.ranges)
+        self.rows = len(store.kind)
+        self.pool = len(store.pool)
+        self.literals = len(store.literals)
+        self.ranges = len(store.names.ranges)
         self.before = store.scalars() if before is None else before  # (BEFORE: the scalars now)
-        self.after = None
+        self.after = self.tails = None  # TAILS: the rows, pool entries, literals and ranges it added
         # (column, first row, old contents (None: new rows only), new contents once undone), or for a
         # single write (column, row, old value, new value once undone)
         self.pages: list = []
         self.writes = CELL_WRITES
         self.cells: list = []  # (operation, table, key, old, new), CELL_BYTES each
-        self.tails = None  # the rows, pool entries, literals and ranges it added (taken when undone)
         self.bytes = 0
 
     def empty(self, store, scalars: tuple | None = None) -> bool:
@@ -74,8 +76,10 @@ class Journal:
     def _switch(self, change: Change) -> None:
         """CHANGE becomes the open one (the one every write goes into)."""
         self.open = change
-        # the store skips the journal for rows the Change made (rolling back cuts them off)
-        self.store.fresh = (change.rows,) * self.store.POOL + (change.pool,)
+        # the store skips the journal for rows the Change made (rolling back cuts them off): per
+        # column (the eight row columns, then the pool) the first row it made
+        rows = change.rows
+        self.store.fresh = (rows, rows, rows, rows, rows, rows, rows, rows, change.pool)
 
     # ------------------------------------------------------------ writing (called by the store)
 
@@ -134,17 +138,23 @@ class Journal:
 
     def commit(self) -> None:
         store, change = self.store, self.open
-        self._forget_pages(change)
+        if len(change.pages) + change.writes > CELL_WRITES:  # (_forget_pages, inline: it runs per command)
+            self._mark(change, 0)
         now = store.scalars()
-        if not change.empty(store, now):
+        if change.pages or change.cells or not change.empty(store, now):
             change.after = now
             change.bytes += len(change.cells) * CELL_BYTES
             self.history.append(change)
             self.bytes += change.bytes
-            self.future.clear()
-            while self.bytes > self.limit and len(self.history) > 1:
-                self.bytes -= self.history.popleft().bytes
-                self.dropped += 1
+            if self.future:
+                self.future.clear()
+            if self.bytes > self.limit:
+                while self.bytes > self.limit and len(self.history) > 1:
+                    self.bytes -= self.history.popleft().bytes
+                    self.dropped += 1
+        else:  # it changed nothing: it stays open, for the next command
+            change.label = ""
+            return
         self._switch(Change("", store, now))
 
     def rollback(self) -> None:

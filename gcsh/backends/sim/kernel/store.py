@@ -97,23 +97,21 @@ class Store:
     # ------------------------------------------------------------ scalars, for the journal
 
     def scalars(self) -> tuple:
-        """One flat tuple (one object per snapshot: the journal keeps one per command)."""
-        return (*self.count, *self.threshold, *self.stats, self.free.tobytes(), self.enabled, self.debug,
-                self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive,
-                self.visited_space, self.work_to_do, self.marking, self.heap_size, self.interpreter_space)
+        """One flat tuple (one object per snapshot: the journal keeps one per command; the arrays as
+        bytes and the lists as tuples, cheaper to make and compare than their items one by one)."""
+        return (self.count.tobytes(), self.free.tobytes(), tuple(self.threshold), tuple(self.stats), self.enabled,
+                self.debug, self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on,
+                self.nlive, self.visited_space, self.work_to_do, self.marking, self.heap_size, self.interpreter_space)
 
     def restore_scalars(self, s: tuple) -> None:
-        i = len(self.count)
-        self.count[:] = array("q", s[:i])
-        j = i + len(self.threshold)
-        self.threshold[:] = s[i:j]
-        i, j = j, j + len(self.stats)
-        self.stats[:] = s[i:j]
-        self.free[:] = array("q", s[j])
-        j += 1
+        count, free, threshold, stats = s[:4]
+        self.count[:] = array("q", count)
+        self.free[:] = array("q", free)
+        self.threshold[:] = threshold
+        self.stats[:] = stats
         (self.enabled, self.debug, self.long_lived_total, self.long_lived_pending, self.gc_scheduled,
          self.callbacks_on, self.nlive, self.visited_space, self.work_to_do, self.marking, self.heap_size,
-         self.interpreter_space) = s[j:]
+         self.interpreter_space) = s[4:]
 
     def cut(self, rows: int, pool: int, literals: int, ranges: int) -> tuple:
         """Cut every column back to ROWS rows (and the pool, literals and ranges to theirs): rolling
