@@ -111,7 +111,7 @@ def _fast(cmd: Command, texts) -> dict | None:
             i += 1
         if cmd.tail is not None:
             key, fast = cmd.tail
-            args[key] = [fast(t) for t in texts[i:]]
+            args[key] = [fast(t) for t in texts[i:]] if i <= given else []  # (a comprehension is a call)
     except UserError:
         return None
     return args

@@ -18,9 +18,10 @@ from typing import Callable, Iterable
 from ....errors import UserError
 from ....values import Atom
 from . import loops
-from .layout import (DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, GC_KINDS, HEADS, HIDDEN, INSTANCE_KINDS,
-                     KEYED, LEGACY, LIST, RESURRECTS, SET, TUPLE, UNHASHABLE, UNTRACKED, WEAKREF, WEAKREFD, handle,
-                     kind_code)
+from .journal import MISSING, SET as SET_CELL
+from .layout import (DICT, FINALIZED, FINALIZER, FREED, FREED_BY_GC, HEADS, HIDDEN, INSTANCE_KINDS, KEYED,
+                     KIND_CODES, LEGACY, LIST, NGC, RESURRECTS, SET, TUPLE, UNHASHABLE, UNTRACKED, WEAKREF, WEAKREFD,
+                     handle, kind_code)
 from .store import SLOT_NAMES, Store
 
 INSTANCES = frozenset(kind_code(k) for k in INSTANCE_KINDS)
@@ -86,16 +87,18 @@ class Heap(Store):
     def new_object(self, kind: str, name: str | None = None, size: int = 0, flags: int = 0) -> int:
         """Allocate an object (refcount 0, untracked); the caller links and tracks it.
         SIZE is a tuple's length (tuples of each length have their own free list)."""
-        code = kind_code(kind)
+        code = KIND_CODES.get(kind)
+        if code is None:
+            code = kind_code(kind)
         op = self.new_row(code, flags)
         if name is not None:
             self.names.give(op, name)
-        if kind in GC_KINDS:
+        if code < NGC:  # a GC object
             slot = self.reuse_slot(code, size)
             if slot >= 0 and self.free[slot]:
                 self.free[slot] -= 1  # reused from a free list: the GC allocator is not involved
-            else:
-                self.count_alloc()
+            elif not self.model.count_tracked:  # (count_alloc, inline)
+                self._count_one()
             if code in INSTANCES and not self.model.instance_dict:
                 self._init_inline_values(kind)
         return op
@@ -109,17 +112,18 @@ class Heap(Store):
     def _count_one(self) -> None:
         """count0 +1 for a new object (and the incremental collector's heap size). ON_ALLOC is
         asked only past threshold0: every model's allocator test includes that."""
-        self.count[0] += 1
+        count = self.count
+        count[0] += 1
         self.heap_size += 1
-        if self.count[0] > self.threshold[0] and self.on_alloc is not None:
+        if count[0] > self.threshold[0] and self.on_alloc is not None:
             self.on_alloc()
 
     def track(self, op: int, g: int = 0) -> None:
-        if self.model.count_tracked and self.gen[op] == UNTRACKED:
-            super().track(op, g)
-            self._count_one()
-            return
-        super().track(op, g)
+        if self.gen[op] == UNTRACKED:
+            self.list_append(op, g)
+            self.put(self.GEN, op, g)
+            if self.model.count_tracked:
+                self._count_one()
 
     def untrack(self, op: int) -> None:
         if self.model.count_tracked and loops.is_tracked(self.gen[op]):
@@ -203,7 +207,9 @@ class Heap(Store):
     # ------------------------------------------------------------ roots and temporary references
 
     def bind(self, name: str, op: int) -> None:
-        self.table_set(self.roots, name, op)
+        roots = self.roots
+        self.journal.open.cells.append((SET_CELL, roots, name, roots.get(name, MISSING), op))  # (table_set, inline)
+        roots[name] = op
         self.add_ref(op, 1)
 
     def hold(self, items: Iterable) -> list[int]:
@@ -338,6 +344,8 @@ class Heap(Store):
 
     def check_store(self, src: int, item, key=None) -> None:
         """Raise the error `store` would raise, before anything changes."""
+        if self.kind[src] == LIST:
+            return  # a list takes anything
         kind = self.kind_of(src)
         if kind not in ("list", "set", "dict") and kind not in INSTANCE_KINDS:
             raise UserError(self._immutable_message(src))

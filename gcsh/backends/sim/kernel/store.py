@@ -24,6 +24,8 @@ from .layout import (FINALIZED, FREED, HEAD, HEAD_KIND, HEADS, KINDS, LIST, NGC,
                      TYPE_NAMES, UNTRACKED, WEAKREFD)
 from .names import Names
 
+_ZEROS = [array("i", bytes(4 * n)) for n in range(9)]  # the empty room a small slot gets (read, never written)
+
 # Free-list slots: 0 lists, 1 dicts, 1 + n tuples of length n.
 SLOT_NAMES = ["list", "dict"] + [f"tuple{n}" for n in range(1, 64)]
 
@@ -211,11 +213,22 @@ class Store:
     # ------------------------------------------------------------ the generation lists
 
     def list_append(self, op: int, head: int) -> None:
-        last = self.prv[head]
-        self.put(self.NXT, last, op)
-        self.put(self.PRV, op, last)
-        self.put(self.NXT, op, head)
-        self.put(self.PRV, head, op)
+        # (`put`, inline: every tracked allocation comes here. The list columns share their first
+        # fresh row; OP is new, normally, and HEAD a list head, saved once per Change or page)
+        nxt, prv, fresh = self.nxt, self.prv, self.fresh[self.NXT]
+        last = prv[head]
+        if last < fresh and not self.dirty[self.NXT][last >> PAGE_SHIFT]:
+            self.journal.save(self.NXT, last)
+        nxt[last] = op
+        if op < fresh:
+            self.put(self.PRV, op, last)
+            self.put(self.NXT, op, head)
+        else:
+            prv[op] = last
+            nxt[op] = head
+        if head < fresh and not self.dirty[self.PRV][head >> PAGE_SHIFT]:
+            self.journal.save(self.PRV, head)
+        prv[head] = op
 
     def list_remove(self, op: int) -> None:
         before, after = self.prv[op], self.nxt[op]
@@ -279,10 +292,13 @@ class Store:
         if n + more <= cap:
             return start
         new_cap = max(2 * cap, n + more, 2)
-        new = len(self.pool)
-        self.pool.extend(self.pool[start:start + n])
-        self.pool.extend(array("i", bytes(4 * (new_cap - n))))
-        self._grow_pool_dirty()
+        pool = self.pool
+        new = len(pool)
+        if n:
+            pool.extend(pool[start:start + n])
+        pool.extend(_ZEROS[new_cap - n] if new_cap - n < len(_ZEROS) else array("i", bytes(4 * (new_cap - n))))
+        if len(pool) >> PAGE_SHIFT >= len(self.dirty[-1]):
+            self._grow_pool_dirty()
         self.put(self.ESTART, op, new)
         self.put(self.ECAP, op, new_cap)
         return new
@@ -323,7 +339,7 @@ class Store:
     # ------------------------------------------------------------ side tables
 
     def table_set(self, table: dict, key, value) -> None:
-        self.journal.cell(SET, table, key, table.get(key, MISSING), value)
+        self.journal.open.cells.append((SET, table, key, table.get(key, MISSING), value))  # (journal.cell, inline)
         table[key] = value
 
     def table_pop(self, table: dict, key, default=None):
