@@ -238,7 +238,8 @@ class Heap(Store):
         if code in INSTANCES and (self.model.instance_dict or src in self.instance_dict):
             return self.store(self._dict_of(src), item, self._attr_name(item, key))
         if code == LIST:
-            self.incref(item)
+            if type(item) is int:  # (incref, inline: most stores are list appends)
+                self.add_ref(item, 1)
             self.edge_append(src, item)
             return str(self.elen[src] - 1)
         if code == SET:

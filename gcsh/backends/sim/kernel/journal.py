@@ -87,10 +87,9 @@ class Journal:
         """Before a write to row OP of COLUMN whose page the open Change has not saved (and that
         it did not make)."""
         change = self.open
-        if change.writes > 0:
+        if change.writes > 0:  # (its bytes are counted when it closes)
             change.writes -= 1
             change.pages.append((column, op, self.store.columns[column][op], None))
-            change.bytes += CELL_BYTES
             return
         self.save_page(column, op >> PAGE_SHIFT)
 
@@ -143,7 +142,11 @@ class Journal:
         now = store.scalars()
         if change.pages or change.cells or not change.empty(store, now):
             change.after = now
-            change.bytes += len(change.cells) * CELL_BYTES
+            change.bytes += (len(change.cells) + CELL_WRITES - change.writes) * CELL_BYTES  # cells, single writes
+            # closed, it is only read (undo writes its pages again as a list): tuples of ints are
+            # objects the host's collector stops scanning, lists are not
+            change.pages = tuple(change.pages)
+            change.cells = tuple(change.cells)
             self.history.append(change)
             self.bytes += change.bytes
             if self.future:
@@ -271,7 +274,7 @@ class Journal:
             else:
                 setattr(table, key, old)
         columns = store.columns
-        pages = change.pages
+        pages = change.pages = list(change.pages)  # (a closed Change's are a tuple)
         for i in range(len(pages) - 1, -1, -1):
             column, start, old, _ = pages[i]
             col = columns[column]
