@@ -89,16 +89,30 @@ class Store(GenerationLists, EdgePool, ReadAPI):
         if model.count_tracked:  # count0 follows tracking: a free list changes nothing it shows
             self.caps = array("q", bytes(8 * len(self.caps)))
         self.nlive = 0  # live objects
+        self._last_scalars: tuple | None = None  # the last snapshot (its parts are shared with the next)
         self.journal = Journal(self)
 
     # ------------------------------------------------------------ scalars, for the journal
 
     def scalars(self) -> tuple:
-        """One flat tuple (one object per snapshot: the journal keeps one per command; the arrays as
-        bytes and the lists as tuples, cheaper to make and compare than their items one by one)."""
-        return (self.count.tobytes(), self.free.tobytes(), tuple(self.threshold), tuple(self.stats), self.enabled,
-                self.debug, self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on,
-                self.nlive, self.visited_space, self.work_to_do, self.marking, self.heap_size, self.interpreter_space)
+        """One flat tuple (the journal keeps one per command: the arrays as bytes and the lists as
+        tuples, cheaper to make and compare than their items one by one). What did not change since
+        the last snapshot is that snapshot's own object, so that a history of commands that only
+        count keeps one small tuple each."""
+        last = self._last_scalars
+        free, threshold, stats = self.free.tobytes(), tuple(self.threshold), tuple(self.stats)
+        if last is not None:
+            if free == last[1]:
+                free = last[1]
+            if threshold == last[2]:
+                threshold = last[2]
+            if stats == last[3]:
+                stats = last[3]
+        now = (self.count.tobytes(), free, threshold, stats, self.enabled, self.debug, self.long_lived_total,
+               self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive, self.visited_space,
+               self.work_to_do, self.marking, self.heap_size, self.interpreter_space)
+        self._last_scalars = now
+        return now
 
     def restore_scalars(self, s: tuple) -> None:
         count, free, threshold, stats = s[:4]
