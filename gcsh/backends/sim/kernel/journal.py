@@ -4,10 +4,11 @@ A `Change` is one command's (or one trial's) record. The store writes through
 it, never around it:
 
 * columns: a Change's first CELL_WRITES writes are saved one by one, two ints
-  each (which row of which column, its old value) in one array; past that, the first write to a page (PAGE rows of one column) saves
-  the page's old contents, so that a collection of a million objects saves each
-  page once. Rows the Change created are never saved: rolling back cuts the
-  columns back to their length;
+  each (which row of which column, its old value) in one array; past that, the
+  first write to a page (PAGE rows of one column) saves the page's old
+  contents, so that a collection of a million objects saves each page once.
+  Rows the Change created are never saved: rolling back cuts the columns back
+  to their length;
 * side tables: each write is a cell record (table, key, old, new), or a list
   operation (append, insert, delete, set), invertible without a copy;
 * the collector's scalar state (counts, thresholds, statistics, free lists…)
@@ -61,8 +62,9 @@ class Change:
 
     def empty(self, store, scalars: tuple | None = None) -> bool:
         """Did it change nothing? (SCALARS: the store's scalars now, if the caller has them.)"""
-        return (not self.pages and not self.singles and not self.cells and self.rows == len(store.kind) and self.pool == len(store.pool)
-                and self.literals == len(store.literals) and self.ranges == len(store.names.ranges)
+        return (not self.pages and not self.singles and not self.cells and self.rows == len(store.kind)
+                and self.pool == len(store.pool) and self.literals == len(store.literals)
+                and self.ranges == len(store.names.ranges)
                 and self.before == (store.scalars() if scalars is None else scalars))
 
 
@@ -150,9 +152,10 @@ class Journal:
             change.after = now
             change.bytes += len(change.cells) * CELL_BYTES + 12 * len(change.singles)  # (and NEWS if undone)
             # closed, it is only read (undo writes its pages again as a list): tuples of ints are
-            # objects the host's collector stops scanning, lists are not
+            # objects the host's collector stops scanning, lists and arrays are not
             change.pages = tuple(change.pages)
             change.cells = tuple(change.cells)
+            change.singles = change.singles.tobytes()  # (bytes: not even an object the collector tracks)
             self.history.append(change)
             self.bytes += change.bytes
             if self.future:
@@ -290,7 +293,7 @@ class Journal:
                 pages[i] = (column, start, old, new)
         # the single writes after the pages: a page saved after a single write to one of its rows
         # holds the value that write made, and the single write puts back the one before it
-        singles = change.singles
+        singles = array("q", change.singles)  # (a closed Change's are bytes)
         news = change.news = array("q", bytes(4 * len(singles)))
         for i in range(len(singles) - 2, -1, -2):
             where = singles[i]
@@ -306,7 +309,7 @@ class Journal:
         store = self.store
         store.extend_tails(change.tails)
         columns = store.columns
-        singles, news = change.singles, change.news
+        singles, news = array("q", change.singles), change.news
         for i in range(0, len(singles), 2):  # (the opposite order of _undo's)
             where = singles[i]
             columns[where & 15][where >> 4] = news[i >> 1]
