@@ -95,9 +95,8 @@ class Journal:
         change = self.open
         if change.writes > 0:  # (its bytes are counted when it closes)
             change.writes -= 1
-            singles = change.singles
-            singles.append(op << 4 | column)
-            singles.append(self.store.columns[column][op])
+            # (one call: Ctrl-C lands between calls, never inside one, so the pair is whole)
+            change.singles.extend((op << 4 | column, self.store.columns[column][op]))
             return
         self.save_page(column, op >> PAGE_SHIFT)
 
