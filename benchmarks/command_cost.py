@@ -20,6 +20,7 @@ how much of it any Python loop pays.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import statistics
@@ -61,6 +62,7 @@ def time_gcsh(lines: list[str], automatic: bool) -> float:
         ok = s.run_lines(lines, "<bench>")
         elapsed = time.process_time() - start
     assert ok, "the benchmark script failed"
+    s.close()  # (its heap and journal are freed now, not left for the next measurement to carry)
     return elapsed
 
 
@@ -87,6 +89,7 @@ def time_handlers(calls, automatic: bool) -> float:
         del undo
     elapsed = time.process_time() - start
     s.host_collector.restore()
+    s.close()
     return elapsed
 
 
@@ -108,6 +111,7 @@ def time_floor(lines: list[str], calls, automatic: bool) -> float:
         del undo
     elapsed = time.process_time() - start
     s.host_collector.restore()
+    s.close()
     return elapsed
 
 
@@ -121,9 +125,12 @@ def main(argv=None) -> int:
     lines = script(args.commands)
     calls = bound(lines)
     rows = {"gcsh": [], "handlers": [], "floor": []}
-    for _ in range(args.reps):
+    for _ in range(args.reps):  # (each from a clean host heap: the previous run's garbage collected first)
+        gc.collect()
         rows["gcsh"].append(time_gcsh(lines, automatic))
+        gc.collect()
         rows["handlers"].append(time_handlers(calls, automatic))
+        gc.collect()
         rows["floor"].append(time_floor(lines, calls, automatic))
     n = len(lines)
     us = {k: 1e6 * statistics.median(v) / n for k, v in rows.items()}

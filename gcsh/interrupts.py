@@ -59,12 +59,13 @@ class CommandInterrupts:
     @contextmanager
     def handling(self) -> Iterator["CommandInterrupts"]:
         """Install the SIGINT handler for everything inside (once, rather than per command)."""
+        was = self._installed  # (nested: the outer one's handler stays, and so does the flag)
         previous = self._install()
-        self._installed = previous is not None
+        self._installed = was or previous is not None
         try:
             yield self
         finally:
-            self._installed = False
+            self._installed = was
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
 
@@ -84,8 +85,10 @@ class CommandInterrupts:
 
     def enter(self, checkpoint: Callable[..., Callable[[], None] | None], *args) -> Callable[[], None] | None:
         """A command starts: CHECKPOINT(*ARGS) is taken with Ctrl-C held off; returns the undo (or
-        None). Then exactly one of `leave()` (it succeeded) or `abandon()` (it raised) follows."""
-        self._previous.append(None if self._installed else self._install())
+        None). Then exactly one of `leave()` (it succeeded) or `abandon()` (it raised) follows.
+        (Inside `handling` the handler is in place already: nothing but the stack to keep.)"""
+        if not self._installed:
+            self._previous.append(self._install())
         stack = self._undoable
         stack.append(False)  # Ctrl-C while the checkpoint is taken waits for it
         try:
@@ -102,9 +105,10 @@ class CommandInterrupts:
 
     def leave(self) -> None:
         self._undoable.pop()
-        previous = self._previous.pop()
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        if not self._installed:
+            previous = self._previous.pop()
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
 
     def abandon(self, undo: Callable[[], None] | None, kind: type) -> None:
         """The command raised KIND: undo it (with a second Ctrl-C held off), then leave."""

@@ -16,13 +16,13 @@ from operator import itemgetter
 from typing import Callable, TextIO
 
 from .color import is_terminal, paint
-from .commands.parser import parse_statement
+from .commands.parser import parse_statement, plain_invocation
 from .commands.result import Result
 from .errors import AlreadyReported, UserError
 from .fileio import read_bytes
 from .hostgc import HostCollector
 from .interrupts import CommandInterrupts
-from .syntax import Statement, SyntaxProblem, split_line, split_lines
+from .syntax import Statement, SyntaxProblem, plain_words, split_line, split_lines
 
 MAX_SOURCE_DEPTH = 20
 _UNKNOWN_NAME = re.compile(r"unknown name '([^']*)'\Z")
@@ -43,6 +43,11 @@ class Context(tuple):
 
 
 _context = tuple.__new__
+
+
+def _plain_statement(texts: list, number: int, line: str) -> Statement:
+    """The Statement split_line makes of a plain line (for an error's columns)."""
+    return Statement(None, number, line.strip(), texts, line)
 
 
 def _dumps(obj) -> str:
@@ -79,6 +84,7 @@ class Session:
         # that redraws the heap listens here); an observer must not run commands itself.
         self.observers: list[Callable[["Session"], None]] = []
         self._inline = type(self).show is Session.show  # a subclass that shows results its own way
+        self._lane = type(self).execute is Session.execute  # (one that parses its own way sees every Statement)
         self.closers: list[Callable[[], None]] = []  # called once when the session closes (a page stops)
         self.host_collector = HostCollector()  # eased while the simulator runs lines (hostgc.py)
         from .backends.sim.backend import SimBackend
@@ -212,6 +218,9 @@ class Session:
     def run_line(self, line: str, source: str = "<stdin>", number: int = 1) -> bool:
         self.interrupted = False
         try:
+            texts = plain_words(line) if self._lane else None
+            if texts is not None:  # most script lines: one statement of plain words, run without a Statement
+                return self._execute(None, source, line, texts, number) if texts else True
             statements = split_line(line, number)
         except SyntaxProblem as e:
             self.error(source, number, e.message, e.column, text=line)
@@ -231,26 +240,38 @@ class Session:
         return ok
 
     def execute(self, statement: Statement, source: str, line: str | None = None) -> bool:
-        """Run one statement; print its result or its error. True if it succeeded. (One function
-        rather than several: it runs for every command.)"""
+        """Run one statement; print its result or its error. True if it succeeded."""
+        return self._execute(statement, source, line, statement.texts, statement.line)
+
+    def _execute(self, statement: Statement | None, source: str, line: str | None, texts: list,
+                 number: int) -> bool:
+        """Run one statement; with STATEMENT None, the plain line LINE of words TEXTS (its Statement
+        is made only if something goes wrong). One function rather than several: it runs for every
+        command."""
         if self.echo:
-            print(f"gcsh> {statement.text}", file=self.stdout)
+            print(f"gcsh> {statement.text if statement is not None else line.strip()}", file=self.stdout)
         self._events = [] if self.json_mode else None
         backend = self.backend
         interrupts = self.interrupts
-        undo = inv = None
+        undo = command = None
         started = printing = False
         try:
-            inv = parse_statement(statement)
-            command = inv.command
+            bound = plain_invocation(texts) if statement is None else None
+            if bound is not None:
+                command, args = bound
+                word = texts[0]
+            else:  # (a plain line the quick binding leaves to the parser: it says what is wrong)
+                statement = statement or _plain_statement(texts, number, line)
+                inv = parse_statement(statement)
+                command, args, word = inv.command, inv.args, inv.word
             if backend.name not in command.backends:  # (a tuple of one or two)
                 raise UserError(f"{command.name} is only available in the {'/'.join(command.backends)} "
                                 f"backend (now: {backend.name})")
-            undo = interrupts.enter(backend.checkpoint, command.name, len(statement.texts))
+            undo = interrupts.enter(backend.checkpoint, command.name, len(texts))
             started = True
             try:  # undone if it fails or is interrupted
                 backend.begin_command()
-                result = command.call(_context(Context, (self, backend, inv.word)), inv.args)
+                result = command.call(_context(Context, (self, backend, word)), args)
                 automatic = backend.end_command()
             except BaseException as e:
                 interrupts.abandon(undo, type(e))
@@ -266,20 +287,21 @@ class Session:
             if interrupts.pending and interrupts.take_pending():  # Ctrl-C during a command that
                 self.interrupted = True  # runs to its end
                 self.stdout.flush()
-                print(f"{source}:{statement.line}: interrupted (after {statement.texts[0]} had finished)",
+                print(f"{source}:{number}: interrupted (after {texts[0]} had finished)",
                       file=self.stderr, flush=True)
             return True
         except AlreadyReported:
             return False
         except UserError as e:
+            statement = statement or _plain_statement(texts, number, line)
             message, column = self._explained(e, statement, backend)
-            self.error(source, statement.line, message, column, statement.texts[0], line)
+            self.error(source, number, message, column, texts[0], line)
             return False
         except KeyboardInterrupt:
             self.interrupted = True
             interrupts.take_pending()  # a second Ctrl-C while undoing is the same interruption
             done = "; the heap is as it was before this command" if undo is not None else ""
-            self.error(source, statement.line, "interrupted" + done, None, statement.texts[0])
+            self.error(source, number, "interrupted" + done, None, texts[0])
             return False
         except MemoryError:
             pass  # reported below, once the traceback has let go of all the command held
@@ -290,20 +312,20 @@ class Session:
             for observe in self.observers:
                 observe(self)
         if printing:
-            self.error(source, statement.line, f"out of memory printing what {inv.command.name} found")
+            self.error(source, number, f"out of memory printing what {command.name} found")
             return False
-        return self._out_of_memory(source, statement, started, undo, inv)
+        return self._out_of_memory(source, number, texts[0], started, undo, command)
 
-    def _out_of_memory(self, source: str, statement: Statement, started: bool, undo, inv) -> bool:
+    def _out_of_memory(self, source: str, number: int, word: str, started: bool, undo, command) -> bool:
         """A MemoryError in a command: undone like a failing command (the guard did it), one line."""
-        name = inv.command.name if inv is not None else statement.texts[0]
+        name = command.name if command is not None else word
         if not started:
             how = "; nothing was run"
         elif undo is not None:
             how = "; the heap is as it was"
         else:
             how = "; the heap may hold part of its work"
-        self.error(source, statement.line, f"out of memory in {name}{how}", None, statement.texts[0])
+        self.error(source, number, f"out of memory in {name}{how}", None, word)
         return False
 
     def _explained(self, e: UserError, statement: Statement, backend) -> tuple[str, int | None]:

@@ -91,4 +91,4 @@ def test_no_layer_imports_from_the_one_above():
     for path in root.rglob("*.py"):
         if "tools" not in path.relative_to(root).parts:
             assert not [n for n in _imports(path, root) if n.startswith("gcsh.tools")], path
-    assert "gcsh.values" in set(_imports(root / "backends" / "sim" / "kernel" / "heap.py", root))  # the check sees imports
+    assert "gcsh.values" in set(_imports(root / "backends" / "sim" / "kernel" / "store.py", root))  # the check sees imports

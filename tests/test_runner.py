@@ -157,6 +157,7 @@ def test_out_of_memory_while_parsing_or_reading(session, monkeypatch):
         raise MemoryError
 
     monkeypatch.setattr(runner, "split_line", no_memory)
+    monkeypatch.setattr(runner, "plain_words", lambda line: no_memory(line, 1))  # (plain lines' quick split)
     assert not s.run_line("count", "<stdin>", 1)
     assert s.err() == "<stdin>:1: error: out of memory reading this line; nothing was run\n"
 

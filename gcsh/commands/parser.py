@@ -79,13 +79,21 @@ class Invocation:
 
 def parse_statement(statement: Statement) -> Invocation:
     if statement.fast:
-        texts = statement.texts
-        found = _WORD_TO_COMMAND.get(texts[0]) or find(texts[0])
-        if found is not None and not found[1]:
-            args = _fast(found[0], texts)
-            if args is not None:
-                return Invocation(found[0], args, statement, texts[0])
+        bound = plain_invocation(statement.texts)
+        if bound is not None:
+            return Invocation(bound[0], bound[1], statement, statement.texts[0])
     return _parse(statement)
+
+
+def plain_invocation(texts: list[str]) -> tuple[Command, dict] | None:
+    """(command, arguments) of a plain statement's words (syntax.plain_words), or None to leave it
+    (and its errors) to `_parse`."""
+    found = _WORD_TO_COMMAND.get(texts[0]) or find(texts[0])
+    if found is not None and not found[1]:
+        args = _fast(found[0], texts)
+        if args is not None:
+            return found[0], args
+    return None
 
 
 def _fast(cmd: Command, texts) -> dict | None:
@@ -103,7 +111,7 @@ def _fast(cmd: Command, texts) -> dict | None:
             i += 1
         if cmd.tail is not None:
             key, fast = cmd.tail
-            args[key] = [fast(t) for t in texts[i:]]
+            args[key] = [fast(t) for t in texts[i:]] if i <= given else []  # (a comprehension is a call)
     except UserError:
         return None
     return args

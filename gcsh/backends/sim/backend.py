@@ -10,8 +10,8 @@ from ..base import Backend
 from . import checkpoint as checkpoints
 from .kernel import collector
 from .kernel.heap import Heap
-from .kernel.layout import (COLLECTING, FREED, PERMANENT, RESURRECTS, UNREACHABLE, UNTRACKED, WEAKREFABLE,
-                            address)
+from .kernel.layout import (COLLECTING, FINALIZED, FREED, KINDS, PERMANENT, RESURRECTS, TYPE_NAMES, UNREACHABLE,
+                            UNTRACKED, WEAKREFABLE, address, handle)
 from ..gcargs import objects_generations
 from .models import MODELS, default_model, resolve
 from .freed import FreedNames
@@ -112,6 +112,8 @@ class SimBackend(Backend):
 
     def _check_new_name(self, name: str) -> None:
         heap = self.heap
+        if name not in heap.roots and heap.names.by_name.get(name) is None and not heap.names.ranges and name[0] != "_":
+            return  # (the common case, in a few look-ups: a name never given)
         if name in heap.roots:
             raise UserError(f"name {name!r} is already bound to a {heap.kind_of(heap.roots[name])}; "
                             f"del it first or choose another name")
@@ -122,7 +124,7 @@ class SimBackend(Backend):
     def alloc(self, name: str, kind: str, items: list, resurrect: bool = False) -> dict:
         heap = self.heap
         self._check_new_name(name)
-        resolved = self._resolve_items(items)
+        resolved = self._resolve_items(items) if items else items
         if kind in ("int", "str"):
             if resolved:
                 raise UserError(f"an {kind} holds no items")
@@ -153,15 +155,17 @@ class SimBackend(Backend):
                 # allocates the instance's dict, and a collection there must see x referenced
                 heap.bind(name, op)
                 heap.stack[:] = [op]  # the new object is on the stack where a collection runs next
-                if kind in CALLED and heap.gc_scheduled:
+                if heap.gc_scheduled and kind in CALLED:
                     heap.safe_point()  # `x = Object()` is a call: a safe point before any attribute
-                for item in resolved:
-                    heap.store(op, item)
+                if resolved:
+                    for item in resolved:
+                        heap.store(op, item)
+                    heap.stack[:] = [op]
             if resurrect:
                 heap.set_flag(op, RESURRECTS)
-            if name not in heap.roots:
+            if kind == "tuple":
                 heap.bind(name, op)
-            heap.stack[:] = [op]
+                heap.stack[:] = [op]
         finally:
             if held:
                 heap.release(held)
@@ -358,16 +362,19 @@ class SimBackend(Backend):
 
     def describe_object(self, op: int) -> dict:
         heap = self.heap
-        name = heap.name_of(op)
-        return {"name": name, "kind": heap.kind_of(op), "type": heap.type_name(op),
-                "refcount": heap.refcnt[op], "generation": self.generation_label(op),
-                "tracked": heap.tracked(op), "finalized": heap.is_finalized(op),
-                "bound": heap.roots.get(name) == op, "address": address(op), "handle": heap.handle(op)}
+        name = heap.names.name_of(op)
+        kind = KINDS[heap.kind[op]]
+        g = heap.gen[op]
+        return {"name": name, "kind": kind, "type": heap.type_names.get(op) or TYPE_NAMES.get(kind, kind),
+                "refcount": heap.refcnt[op], "generation": self.generation_label(op, g),
+                "tracked": g <= COLLECTING or g == UNREACHABLE, "finalized": bool(heap.flags[op] & FINALIZED),
+                "bound": heap.roots.get(name) == op, "address": address(op), "handle": handle(op)}
 
-    def generation_label(self, op: int):
-        """What gc.get_objects(g) says of OP; the incremental collector's old generation is 2, its
-        two spaces named."""
-        g = self.heap.gen[op]
+    def generation_label(self, op: int, g: int | None = None):
+        """What gc.get_objects(g) says of OP (G: its generation marker, if the caller has it); the
+        incremental collector's old generation is 2, its two spaces named."""
+        if g is None:
+            g = self.heap.gen[op]
         if self.model.incremental and g in (1, 2):
             return "2 (visited)" if g == self.heap.gen_heads()[1] else "2 (pending)"
         return GEN_LABELS[g]

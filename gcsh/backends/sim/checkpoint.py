@@ -27,23 +27,29 @@ REPLACE_HEAP = frozenset({"load", "reset", "model"})
 NEVER_UNDONE = frozenset({"source", "backend", "undo", "redo"})
 
 
+_SPECIAL = {**dict.fromkeys(READ_ONLY, "read"), **dict.fromkeys(REPLACE_HEAP, "replace"),
+            **dict.fromkeys(NEVER_UNDONE, "never")}  # (one look-up per command)
+
+
 def checkpoint(backend, command: str, words: int = 0) -> Callable[[], None] | None:
     """The simulator's undo for one command, or None when Ctrl-C should wait for its end."""
-    if command in NEVER_UNDONE:
+    special = _SPECIAL.get(command)
+    if special == "never":
         return None
-    if command in READ_ONLY:
+    if special == "read":
         return _trials_closed(backend)
     heap, model, last_unreachable = backend.heap, backend.model, backend.last_unreachable
-    if command in REPLACE_HEAP:
+    if special == "replace":
         def put_back() -> None:
             backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
         return put_back
-    heap.journal.begin(command)
-    change = heap.journal.open
+    journal = heap.journal
+    journal.begin(command)
+    change = journal.open
 
     def roll_back() -> None:
         heap.collecting = False
-        heap.journal.take_back(change)
+        journal.take_back(change)
         backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
 
     return roll_back

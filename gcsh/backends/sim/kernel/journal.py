@@ -3,11 +3,12 @@
 A `Change` is one command's (or one trial's) record. The store writes through
 it, never around it:
 
-* columns: a Change's first CELL_WRITES writes are saved one by one (row, old
-  value); past that, the first write to a page (PAGE rows of one column) saves
-  the page's old contents, so that a collection of a million objects saves each
-  page once. Rows the Change created are never saved: rolling back cuts the
-  columns back to their length;
+* columns: a Change's first CELL_WRITES writes are saved one by one, two ints
+  each (which row of which column, its old value) in one array; past that, the
+  first write to a page (PAGE rows of one column) saves the page's old
+  contents, so that a collection of a million objects saves each page once.
+  Rows the Change created are never saved: rolling back cuts the columns back
+  to their length;
 * side tables: each write is a cell record (table, key, old, new), or a list
   operation (append, insert, delete, set), invertible without a copy;
 * the collector's scalar state (counts, thresholds, statistics, free lists…)
@@ -22,6 +23,7 @@ the oldest Changes are dropped first, and `undo` says how far back it can go.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 
 from .layout import PAGE, PAGE_SHIFT
@@ -36,27 +38,33 @@ SET, APPEND, INSERT, DELETE, ATTR = range(5)  # cell operations
 class Change:
     """What one command changed, and the lengths and scalars it started from."""
 
-    __slots__ = ("label", "rows", "pool", "literals", "ranges", "before", "after", "pages", "cells", "tails",
-                 "bytes", "writes")
+    __slots__ = ("label", "rows", "pool", "literals", "ranges", "before", "after", "pages", "singles", "news",
+                 "cells", "tails", "bytes", "writes")
 
     def __init__(self, label: str, store, before: tuple | None = None) -> None:
+        # (one of these is made for every command: each attribute is read once, written once)
         self.label = label
-        self.rows, self.pool = len(store.kind), len(store.pool)
-        self.literals, self.ranges = len(store.literals), len(store.names.ranges)
+        self.rows = len(store.kind)
+        self.pool = len(store.pool)
+        self.literals = len(store.literals)
+        self.ranges = len(store.names.ranges)
         self.before = store.scalars() if before is None else before  # (BEFORE: the scalars now)
-        self.after = None
-        # (column, first row, old contents (None: new rows only), new contents once undone), or for a
-        # single write (column, row, old value, new value once undone)
+        self.after = self.tails = None  # TAILS: the rows, pool entries, literals and ranges it added
+        # (column, first row, old contents (None: new rows only), new contents once undone)
         self.pages: list = []
+        # the single writes: row << 4 | column, then the old value (kept in an array: no object per
+        # write for the host's collector to scan); NEWS, once undone: the value each had then
+        self.singles = array("q")
+        self.news = None
         self.writes = CELL_WRITES
         self.cells: list = []  # (operation, table, key, old, new), CELL_BYTES each
-        self.tails = None  # the rows, pool entries, literals and ranges it added (taken when undone)
         self.bytes = 0
 
     def empty(self, store, scalars: tuple | None = None) -> bool:
         """Did it change nothing? (SCALARS: the store's scalars now, if the caller has them.)"""
-        return (not self.pages and not self.cells and self.rows == len(store.kind) and self.pool == len(store.pool)
-                and self.literals == len(store.literals) and self.ranges == len(store.names.ranges)
+        return (not self.pages and not self.singles and not self.cells and self.rows == len(store.kind)
+                and self.pool == len(store.pool) and self.literals == len(store.literals)
+                and self.ranges == len(store.names.ranges)
                 and self.before == (store.scalars() if scalars is None else scalars))
 
 
@@ -74,8 +82,10 @@ class Journal:
     def _switch(self, change: Change) -> None:
         """CHANGE becomes the open one (the one every write goes into)."""
         self.open = change
-        # the store skips the journal for rows the Change made (rolling back cuts them off)
-        self.store.fresh = (change.rows,) * self.store.POOL + (change.pool,)
+        # the store skips the journal for rows the Change made (rolling back cuts them off): per
+        # column (the eight row columns, then the pool) the first row it made
+        rows = change.rows
+        self.store.fresh = (rows, rows, rows, rows, rows, rows, rows, rows, change.pool)
 
     # ------------------------------------------------------------ writing (called by the store)
 
@@ -83,10 +93,10 @@ class Journal:
         """Before a write to row OP of COLUMN whose page the open Change has not saved (and that
         it did not make)."""
         change = self.open
-        if change.writes > 0:
+        if change.writes > 0:  # (its bytes are counted when it closes)
             change.writes -= 1
-            change.pages.append((column, op, self.store.columns[column][op], None))
-            change.bytes += CELL_BYTES
+            # (one call: Ctrl-C lands between calls, never inside one, so the pair is whole)
+            change.singles.extend((op << 4 | column, self.store.columns[column][op]))
             return
         self.save_page(column, op >> PAGE_SHIFT)
 
@@ -134,17 +144,28 @@ class Journal:
 
     def commit(self) -> None:
         store, change = self.store, self.open
-        self._forget_pages(change)
+        if change.pages:  # (_forget_pages, inline: it runs per command)
+            self._mark(change, 0)
         now = store.scalars()
-        if not change.empty(store, now):
+        if change.singles or change.pages or change.cells or not change.empty(store, now):
             change.after = now
-            change.bytes += len(change.cells) * CELL_BYTES
+            change.bytes += len(change.cells) * CELL_BYTES + 12 * len(change.singles)  # (and NEWS if undone)
+            # closed, it is only read (undo writes its pages again as a list): tuples of ints are
+            # objects the host's collector stops scanning, lists and arrays are not
+            change.pages = tuple(change.pages)
+            change.cells = tuple(change.cells)
+            change.singles = change.singles.tobytes()  # (bytes: not even an object the collector tracks)
             self.history.append(change)
             self.bytes += change.bytes
-            self.future.clear()
-            while self.bytes > self.limit and len(self.history) > 1:
-                self.bytes -= self.history.popleft().bytes
-                self.dropped += 1
+            if self.future:
+                self.future.clear()
+            if self.bytes > self.limit:
+                while self.bytes > self.limit and len(self.history) > 1:
+                    self.bytes -= self.history.popleft().bytes
+                    self.dropped += 1
+        else:  # it changed nothing: it stays open, for the next command
+            change.label = ""
+            return
         self._switch(Change("", store, now))
 
     def rollback(self) -> None:
@@ -166,7 +187,7 @@ class Journal:
             self._undo(change)
 
     def _forget_pages(self, change: Change) -> None:
-        if len(change.pages) + change.writes > CELL_WRITES:  # (else it saved single writes only)
+        if change.pages:
             self._mark(change, 0)
 
     def _mark(self, change: Change, value: int) -> None:
@@ -175,7 +196,7 @@ class Journal:
         for column, start, old, _ in change.pages:
             if old is None:
                 dirty[column][start >> PAGE_SHIFT] = value
-            elif type(old) is not int:
+            else:
                 d = dirty[column]
                 for page in range(start >> PAGE_SHIFT, ((start + len(old) - 1) >> PAGE_SHIFT) + 1):
                     d[page] = value
@@ -261,17 +282,23 @@ class Journal:
             else:
                 setattr(table, key, old)
         columns = store.columns
-        pages = change.pages
+        pages = change.pages = list(change.pages)  # (a closed Change's are a tuple)
         for i in range(len(pages) - 1, -1, -1):
             column, start, old, _ = pages[i]
-            col = columns[column]
-            if type(old) is int:
-                pages[i] = (column, start, old, col[start])
-                col[start] = old
-            elif old is not None:
+            if old is not None:
+                col = columns[column]
                 new = col[start:start + len(old)]
                 col[start:start + len(old)] = old
                 pages[i] = (column, start, old, new)
+        # the single writes after the pages: a page saved after a single write to one of its rows
+        # holds the value that write made, and the single write puts back the one before it
+        singles = array("q", change.singles)  # (a closed Change's are bytes)
+        news = change.news = array("q", bytes(4 * len(singles)))
+        for i in range(len(singles) - 2, -1, -2):
+            where = singles[i]
+            col = columns[where & 15]
+            news[i >> 1] = col[where >> 4]
+            col[where >> 4] = singles[i + 1]
         change.tails = store.cut(change.rows, change.pool, change.literals, change.ranges)
         if change.after is None:
             change.after = store.scalars()
@@ -281,10 +308,12 @@ class Journal:
         store = self.store
         store.extend_tails(change.tails)
         columns = store.columns
+        singles, news = array("q", change.singles), change.news
+        for i in range(0, len(singles), 2):  # (the opposite order of _undo's)
+            where = singles[i]
+            columns[where & 15][where >> 4] = news[i >> 1]
         for column, start, _, new in change.pages:
-            if type(new) is int:
-                columns[column][start] = new
-            elif new is not None:
+            if new is not None:
                 columns[column][start:start + len(new)] = new
         for op, table, key, old, new in change.cells:
             if op == SET:

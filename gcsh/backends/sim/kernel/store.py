@@ -1,13 +1,12 @@
-"""The simulated heap's state, its one writer, and the read API everything else uses.
+"""The simulated heap's state and its one writer.
 
 `Store` owns the columns (layout.py), the edge pool and the side tables, and
 is the only code that writes them; every write is journaled (journal.py) on
-the way. Other modules read through these methods and attributes:
-
-    size() live() alive(op) tracked(op) generation(op) kind_of(op) type_name(op)
-    refcount(op) items(op) keys_of(op) traverse(op) objects(g) count_of(g)
-    name_of(op) lookup(name) is_finalized(op) resurrects(op) weakref_target(wr)
-    weakrefs_to(op) callback_of(wr) roots garbage count threshold enabled debug …
+the way. Its jobs are split by module: the generation lists (lists.py), the
+edge pool (edges.py) and the read API everything else uses (reads.py), all
+mixed into this one class; here are the state, the journaled column writes,
+the new rows and the side tables. Other modules also read `roots garbage
+count threshold enabled debug …` as attributes.
 
 The collector's scalar state (counts, thresholds, statistics, free lists) is
 plain attributes, snapshotted by the journal at each command's boundaries.
@@ -18,17 +17,15 @@ from __future__ import annotations
 from array import array
 
 from ....values import Atom
-from . import loops
+from .edges import EdgePool
 from .journal import APPEND, ATTR, DELETE, INSERT, MISSING, SET, Journal
-from .layout import (FINALIZED, FREED, HEAD, HEAD_KIND, HEADS, KINDS, LIST, NGC, PAGE_SHIFT, RESURRECTS, TUPLE,
-                     TYPE_NAMES, UNTRACKED, WEAKREFD)
+from .layout import HEAD, HEAD_KIND, HEADS, PAGE_SHIFT, UNTRACKED
+from .lists import GenerationLists
 from .names import Names
-
-# Free-list slots: 0 lists, 1 dicts, 1 + n tuples of length n.
-SLOT_NAMES = ["list", "dict"] + [f"tuple{n}" for n in range(1, 64)]
+from .reads import SLOT_NAMES, ReadAPI  # noqa: F401  (SLOT_NAMES: re-exported)
 
 
-class Store:
+class Store(GenerationLists, EdgePool, ReadAPI):
     REFCNT, GEN, FLAGS, NXT, PRV, ESTART, ELEN, ECAP, POOL = range(9)  # journaled columns
 
     def __init__(self, model) -> None:
@@ -92,28 +89,40 @@ class Store:
         if model.count_tracked:  # count0 follows tracking: a free list changes nothing it shows
             self.caps = array("q", bytes(8 * len(self.caps)))
         self.nlive = 0  # live objects
+        self._last_scalars: tuple | None = None  # the last snapshot (its parts are shared with the next)
         self.journal = Journal(self)
 
     # ------------------------------------------------------------ scalars, for the journal
 
     def scalars(self) -> tuple:
-        """One flat tuple (one object per snapshot: the journal keeps one per command)."""
-        return (*self.count, *self.threshold, *self.stats, self.free.tobytes(), self.enabled, self.debug,
-                self.long_lived_total, self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive,
-                self.visited_space, self.work_to_do, self.marking, self.heap_size, self.interpreter_space)
+        """One flat tuple (the journal keeps one per command: the arrays as bytes and the lists as
+        tuples, cheaper to make and compare than their items one by one). What did not change since
+        the last snapshot is that snapshot's own object, so that a history of commands that only
+        count keeps one small tuple each."""
+        last = self._last_scalars
+        free, threshold, stats = self.free.tobytes(), tuple(self.threshold), tuple(self.stats)
+        if last is not None:
+            if free == last[1]:
+                free = last[1]
+            if threshold == last[2]:
+                threshold = last[2]
+            if stats == last[3]:
+                stats = last[3]
+        now = (self.count.tobytes(), free, threshold, stats, self.enabled, self.debug, self.long_lived_total,
+               self.long_lived_pending, self.gc_scheduled, self.callbacks_on, self.nlive, self.visited_space,
+               self.work_to_do, self.marking, self.heap_size, self.interpreter_space)
+        self._last_scalars = now
+        return now
 
     def restore_scalars(self, s: tuple) -> None:
-        i = len(self.count)
-        self.count[:] = array("q", s[:i])
-        j = i + len(self.threshold)
-        self.threshold[:] = s[i:j]
-        i, j = j, j + len(self.stats)
-        self.stats[:] = s[i:j]
-        self.free[:] = array("q", s[j])
-        j += 1
+        count, free, threshold, stats = s[:4]
+        self.count[:] = array("q", count)
+        self.free[:] = array("q", free)
+        self.threshold[:] = threshold
+        self.stats[:] = stats
         (self.enabled, self.debug, self.long_lived_total, self.long_lived_pending, self.gc_scheduled,
          self.callbacks_on, self.nlive, self.visited_space, self.work_to_do, self.marking, self.heap_size,
-         self.interpreter_space) = s[j:]
+         self.interpreter_space) = s[4:]
 
     def cut(self, rows: int, pool: int, literals: int, ranges: int) -> tuple:
         """Cut every column back to ROWS rows (and the pool, literals and ranges to theirs): rolling
@@ -210,122 +219,10 @@ class Store:
             self._grow_dirty()
         return op
 
-    # ------------------------------------------------------------ the generation lists
-
-    def list_append(self, op: int, head: int) -> None:
-        last = self.prv[head]
-        self.put(self.NXT, last, op)
-        self.put(self.PRV, op, last)
-        self.put(self.NXT, op, head)
-        self.put(self.PRV, head, op)
-
-    def list_remove(self, op: int) -> None:
-        before, after = self.prv[op], self.nxt[op]
-        self.put(self.NXT, before, after)
-        self.put(self.PRV, after, before)
-        self.put(self.NXT, op, -1)
-        self.put(self.PRV, op, -1)
-
-    def list_move(self, op: int, head: int, marker: int) -> None:
-        """gc_list_move OP to HEAD's list, with generation marker MARKER."""
-        self.list_remove(op)
-        self.list_append(op, head)
-        self.put(self.GEN, op, marker)
-
-    def list_merge(self, source: int, target: int) -> None:
-        """gc_list_merge (the rows' markers are the caller's to set)."""
-        nxt, prv = self.nxt, self.prv
-        if nxt[source] != source:
-            tail, first, last = prv[target], nxt[source], prv[source]
-            self.put(self.NXT, tail, first)
-            self.put(self.PRV, first, tail)
-            self.put(self.NXT, last, target)
-            self.put(self.PRV, target, last)
-            self.put(self.NXT, source, source)
-            self.put(self.PRV, source, source)
-
-    def track(self, op: int, g: int = 0) -> None:
-        if self.gen[op] == UNTRACKED:
-            self.list_append(op, g)
-            self.put(self.GEN, op, g)
-
-    def untrack(self, op: int) -> None:
-        if loops.is_tracked(self.gen[op]):
-            self.list_remove(op)
-            self.put(self.GEN, op, UNTRACKED)
-
-    def place(self, ops, g: int) -> None:
-        """Move tracked objects to the tail of generation G's list (or the permanent one)."""
-        for op in ops:
-            self.list_move(op, g, g)
-
-    # ------------------------------------------------------------ references (the edge pool)
-
-    def encode(self, item) -> int:
-        if type(item) is int:
-            return item
-        k = self.literal_ids.get(item)
-        if k is None:
-            k = len(self.literals)
-            self.literals.append(item)  # first: a rollback cuts the list, and the index with it
-            self.literal_ids[item] = k
-        return ~k
-
-    def decode(self, entry: int):
-        return entry if entry >= 0 else self.literals[~entry]
-
-    def _room(self, op: int, more: int) -> int:
-        """Make room for MORE items in OP's slot (moving it to the pool's end, twice as big, when
-        full); returns the slot's start."""
-        start, n, cap = self.estart[op], self.elen[op], self.ecap[op]
-        if n + more <= cap:
-            return start
-        new_cap = max(2 * cap, n + more, 2)
-        new = len(self.pool)
-        self.pool.extend(self.pool[start:start + n])
-        self.pool.extend(array("i", bytes(4 * (new_cap - n))))
-        self._grow_pool_dirty()
-        self.put(self.ESTART, op, new)
-        self.put(self.ECAP, op, new_cap)
-        return new
-
-    def edge_append(self, op: int, item) -> None:
-        n = self.elen[op]
-        start = self.estart[op] if n < self.ecap[op] else self._room(op, 1)
-        self.put(self.POOL, start + n, self.encode(item))
-        self.put(self.ELEN, op, n + 1)
-
-    def edge_insert(self, op: int, i: int, item) -> None:
-        start = self._room(op, 1)
-        n = self.elen[op]
-        pool = self.pool
-        for k in range(start + n, start + i, -1):
-            self.put(self.POOL, k, pool[k - 1])
-        self.put(self.POOL, start + i, self.encode(item))
-        self.put(self.ELEN, op, n + 1)
-
-    def edge_set(self, op: int, i: int, item) -> None:
-        self.put(self.POOL, self.estart[op] + i, self.encode(item))
-
-    def edge_delete(self, op: int, i: int) -> None:
-        start, n = self.estart[op], self.elen[op]
-        pool = self.pool
-        for k in range(start + i, start + n - 1):
-            self.put(self.POOL, k, pool[k + 1])
-        self.put(self.ELEN, op, n - 1)
-
-    def edges_set(self, op: int, items: list) -> None:
-        """OP's items become ITEMS (a new object's, or a bulk copy's)."""
-        self.put(self.ELEN, op, 0)
-        start = self._room(op, len(items))
-        for k, item in enumerate(items):
-            self.put(self.POOL, start + k, self.encode(item))
-        self.put(self.ELEN, op, len(items))
-
     # ------------------------------------------------------------ side tables
 
     def table_set(self, table: dict, key, value) -> None:
-        self.journal.cell(SET, table, key, table.get(key, MISSING), value)
+        self.journal.open.cells.append((SET, table, key, table.get(key, MISSING), value))  # (journal.cell, inline)
         table[key] = value
 
     def table_pop(self, table: dict, key, default=None):
@@ -359,133 +256,3 @@ class Store:
         """A whole attribute replaced (gc.garbage emptied, a setting changed)."""
         self.journal.cell(ATTR, self, name, getattr(self, name), value)
         setattr(self, name, value)
-
-    # ------------------------------------------------------------ the read API
-
-    def size(self) -> int:
-        """How many ids have been given out (ids are never reused)."""
-        return len(self.kind) - HEADS
-
-    def live(self):
-        """Every live object's row, oldest first."""
-        gen = self.gen
-        return [op for op in range(HEADS, len(gen)) if gen[op] != FREED]
-
-    def is_row(self, op) -> bool:
-        return type(op) is int and HEADS <= op < len(self.kind)
-
-    def alive(self, op: int) -> bool:
-        return self.gen[op] != FREED
-
-    def tracked(self, op: int) -> bool:
-        return loops.is_tracked(self.gen[op])
-
-    def generation(self, op: int) -> int:
-        return self.gen[op]
-
-    def kind_of(self, op: int) -> str:
-        return KINDS[self.kind[op]]
-
-    def is_gc(self, op) -> bool:
-        return type(op) is int and self.kind[op] < NGC
-
-    def may_be_tracked(self, op) -> bool:
-        return type(op) is int and loops.may_be_tracked(self.kind, self.gen, op)
-
-    def type_name(self, op: int) -> str:
-        kind = KINDS[self.kind[op]]
-        return self.type_names.get(op) or TYPE_NAMES.get(kind, kind)
-
-    def type_name_of_kind(self, code: int) -> str:
-        kind = KINDS[code]
-        return TYPE_NAMES.get(kind, kind)
-
-    def refcount(self, op: int) -> int:
-        return self.refcnt[op]
-
-    def items(self, op: int) -> list:
-        """OP's references (rows, and literal Atoms) in storage order."""
-        start = self.estart[op]
-        entries = self.pool[start:start + self.elen[op]]
-        if not self.literals:
-            return entries.tolist()
-        literals = self.literals
-        return [x if x >= 0 else literals[~x] for x in entries]
-
-    def rows_of(self, op: int) -> list[int]:
-        """The rows among OP's references."""
-        start = self.estart[op]
-        return [x for x in self.pool[start:start + self.elen[op]] if x >= 0]
-
-    def keys_of(self, op: int):
-        return self.keys.get(op)
-
-    def traverse(self, op: int) -> list:
-        """What tp_traverse visits, in CPython's order (lists and tuples from the last item)."""
-        items = self.items(op)
-        if self.kind[op] in (LIST, TUPLE):
-            items.reverse()
-        return items
-
-    def objects(self, g: int):
-        """The rows on list G, in list order."""
-        nxt = self.nxt
-        op = nxt[g]
-        while op != g:
-            yield op
-            op = nxt[op]
-
-    def gen_heads(self) -> tuple[int, int, int]:
-        """GEN_HEAD(0..2): the generations, or (3.14.0-3.14.4) young, old[visited], old[pending]."""
-        if self.model.incremental:
-            return 0, 1 + self.visited_space, 2 - self.visited_space
-        return 0, 1, 2
-
-    def object_lists(self, g: int) -> tuple[int, ...]:
-        """The lists gc.get_objects(g) reads, in order (the incremental collector has no generation
-        1: its old generation is old[0] then old[1])."""
-        if self.model.incremental:
-            return ((0,), (), (1, 2))[g]
-        return (g,)
-
-    def get_count(self) -> list[int]:
-        """gc.get_count(): (young, old[visited], old[pending]) in the incremental collector."""
-        return [self.count[h] for h in self.gen_heads()]
-
-    def count_of(self, g: int) -> int:
-        return loops.list_size(self.nxt, g)
-
-    def name_of(self, op: int) -> str:
-        return self.names.name_of(op)
-
-    def lookup(self, name: str) -> int | None:
-        return self.names.lookup(name)
-
-    def label(self, item) -> str:
-        return self.names.name_of(item) if type(item) is int else str(item)
-
-    def is_finalized(self, op: int) -> bool:
-        return bool(self.flags[op] & FINALIZED)
-
-    def resurrects(self, op: int) -> bool:
-        return bool(self.flags[op] & RESURRECTS)
-
-    def weakref_target(self, wr: int):
-        return self.referent.get(wr)
-
-    def weakrefs_to(self, op: int) -> tuple:
-        return self.weakrefs.get(op, ()) if self.flags[op] & WEAKREFD else ()
-
-    def callback_of(self, wr: int):
-        return self.callback.get(wr)
-
-    def stats_of(self, g: int) -> dict:
-        s = self.stats
-        entry = {"collections": s[3 * g], "collected": s[3 * g + 1], "uncollectable": s[3 * g + 2]}
-        if self.model.stats_candidates:
-            entry.update(candidates=s[9 + g], duration=s[12 + g])
-        return entry
-
-    def free_lists(self) -> dict[str, int]:
-        """How many dead objects each free list holds (the non-empty ones)."""
-        return {SLOT_NAMES[i]: n for i, n in enumerate(self.free) if n}
