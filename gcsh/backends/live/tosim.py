@@ -223,7 +223,7 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     heap = sim.heap
     _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names)
     del flat
-    heap.roots.update({name: i + HEADS for name, i in roots.items()})
+    heap.roots.load(i + HEADS for i in roots.values())
     heap.garbage = [i + HEADS for i in garbage]
     for i in finalized:
         heap.flags[i + HEADS] |= FINALIZED
@@ -398,8 +398,8 @@ def _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, 
         heap.flags[i + HEADS] |= KEYED
     heap.type_names.update({i + HEADS: name for i, name in type_names.items()})
     for i, name in user_names.items():
-        if heap.names.by_name.get(name) is None:  # (once each)
-            heap.names.by_name[name], heap.names.of_row[i + HEADS] = i + HEADS, name
+        if not heap.names.given(name):  # (once each)
+            heap.names.load(i + HEADS, name)
     heap.nlive += n
     for marker, members in _groups(gens).items():
         if marker != UNTRACKED:

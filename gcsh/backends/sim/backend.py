@@ -112,10 +112,11 @@ class SimBackend(Backend):
 
     def _check_new_name(self, name: str) -> None:
         heap = self.heap
-        if name in heap.roots:
-            raise UserError(f"name {name!r} is already bound to a {heap.kind_of(heap.roots[name])}; "
+        op = heap.live_row(name)
+        if op is not None and heap.roots.bound(op):
+            raise UserError(f"name {name!r} is already bound to a {heap.kind_of(op)}; "
                             f"del it first or choose another name")
-        if heap.live_row(name) is not None:
+        if op is not None:
             raise UserError(f"name {name!r} still belongs to an unbound object awaiting collection; "
                             f"collect first or choose another name")
 
@@ -159,7 +160,7 @@ class SimBackend(Backend):
                     heap.store(op, item)
             if resurrect:
                 heap.set_flag(op, RESURRECTS)
-            if name not in heap.roots:
+            if not heap.roots.bound(op):
                 heap.bind(name, op)
             heap.stack[:] = [op]
         finally:
@@ -232,7 +233,7 @@ class SimBackend(Backend):
                 raise UserError(f"{name!r} is not bound (it is kept alive only by references)")
         if len(set(names)) != len(names):
             raise UserError("the same name twice in one del")
-        ops = [heap.table_pop(heap.roots, name) for name in names]
+        ops = [heap.roots.pop(name) for name in names]
         heap.release(ops)
         alive = {heap.name_of(op): heap.refcnt[op] for op in ops if heap.alive(op)}
         return {"freed": self.freed_names(), "alive": alive}
@@ -362,7 +363,7 @@ class SimBackend(Backend):
         return {"name": name, "kind": heap.kind_of(op), "type": heap.type_name(op),
                 "refcount": heap.refcnt[op], "generation": self.generation_label(op),
                 "tracked": heap.tracked(op), "finalized": heap.is_finalized(op),
-                "bound": heap.roots.get(name) == op, "address": address(op), "handle": heap.handle(op)}
+                "bound": heap.roots.bound(op), "address": address(op), "handle": heap.handle(op)}
 
     def generation_label(self, op: int):
         """What gc.get_objects(g) says of OP; the incremental collector's old generation is 2, its

@@ -127,13 +127,13 @@ def _load_objects(r: "_Reader", heap: Heap, records: list) -> None:
         last = oid
         op = oid + HEADS
         name = r.name(record, "name", where)
-        if name in heap.names.by_name:
+        if heap.names.given(name):
             raise Invalid(f"{where}.name", f"{name!r} is the name of two objects")
         kind = r.field(record, "kind", str, where)
         if kind not in KINDS:
             raise Invalid(f"{where}.kind", f"unknown kind {_short(kind)}")
         heap.kind[op] = kind_code(kind)
-        heap.names.by_name[name], heap.names.of_row[op] = op, name
+        heap.names.load(op, name)
         heap.refcnt[op] = r.integer(record, "refcount", where, 0, MAX_REFCOUNT)
         flags = 0
         if "refs" in record:
@@ -207,7 +207,11 @@ def _load_names(r: "_Reader", heap: Heap, doc: dict) -> None:
         name = r.expect(name, str, f"roots[{j}][0]")
         if name in heap.roots:
             raise Invalid(f"roots[{j}]", f"{_short(name)} is bound twice")
-        heap.roots[name] = r.id_of(op, f"roots[{j}][1]", heap)
+        op = r.id_of(op, f"roots[{j}][1]", heap)
+        if heap.lookup(name) != op:  # a name is bound to the object of that name, as gcsh binds them
+            raise Invalid(f"roots[{j}]", f"{_short(name)} is bound to id {op - HEADS}, whose name is "
+                                         f"{_short(heap.name_of(op))}")
+        heap.roots.load([op])
     heap.garbage = [r.id_of(op, f"garbage[{j}]", heap) for j, op in enumerate(r.field(doc, "garbage", list, ""))]
     freed = (op for op in range(HEADS, len(heap.gen)) if heap.gen[op] == FREED)
     for j, pair in enumerate(r.field(doc, "freed_names", list, "")):
@@ -215,12 +219,12 @@ def _load_names(r: "_Reader", heap: Heap, doc: dict) -> None:
         if type(name) is not str or not NAME_RE.match(name) or len(name) > MAX_LINE:
             raise Invalid(f"freed_names[{j}][0]", f"not a valid name: {_short(name)}")
         why = r.line(why, f"freed_names[{j}][1]")
-        if name in heap.names.by_name:
+        if heap.names.given(name):
             raise Invalid(f"freed_names[{j}]", f"{name!r} is both live and listed as freed")
         slot = next(freed, None)  # the name goes to a freed slot, which says how it went
         if slot is None:
             raise Invalid("freed_names", "more freed names than freed ids")
-        heap.names.by_name[name], heap.names.of_row[slot] = slot, name
+        heap.names.load(slot, name)
         heap.flags[slot] = FREED_BY_GC if why == GC_FREED else 0
 
 

@@ -203,7 +203,7 @@ class Heap(Store):
     # ------------------------------------------------------------ roots and temporary references
 
     def bind(self, name: str, op: int) -> None:
-        self.table_set(self.roots, name, op)
+        self.roots.bind(op)  # (bound under its own name: NAME)
         self.add_ref(op, 1)
 
     def hold(self, items: Iterable) -> list[int]:

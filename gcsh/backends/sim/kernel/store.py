@@ -22,7 +22,7 @@ from . import loops
 from .journal import APPEND, ATTR, DELETE, INSERT, MISSING, SET, Journal
 from .layout import (FINALIZED, FREED, HEAD, HEAD_KIND, HEADS, KINDS, LIST, NGC, PAGE_SHIFT, RESURRECTS, TUPLE,
                      TYPE_NAMES, UNTRACKED, WEAKREFD)
-from .names import Names
+from .names import Names, Roots
 
 # Free-list slots: 0 lists, 1 dicts, 1 + n tuples of length n.
 SLOT_NAMES = ["list", "dict"] + [f"tuple{n}" for n in range(1, 64)]
@@ -52,7 +52,6 @@ class Store:
         self.literals: list[Atom] = []  # values held by containers; pool entry ~k is literal k
         self.literal_ids: dict[Atom, int] = {}
         # --- side tables, keyed by row
-        self.roots: dict[str, int] = {}  # bound names: each holds one reference
         self.keys: dict[int, list] = {}  # dict keys / attribute names, parallel to the row's items
         self.referent: dict[int, int | None] = {}  # weakref -> its referent (None once cleared)
         self.weakrefs: dict[int, tuple] = {}  # object -> the weakrefs to it, in CPython's list order
@@ -64,6 +63,7 @@ class Store:
         self.attr_order: dict[int, list] = {}  # 3.11+: an instance's inline attribute names as they were set
         self.garbage: list[int] = []  # gc.garbage
         self.names = Names(self)
+        self.roots = Roots(self.names)  # bound names, each holding one reference (a mapping name -> row)
         # --- the collector's scalar state (the gc module's globals)
         self.count = array("q", [0, 0, 0])
         self.threshold = list(model.thresholds)
