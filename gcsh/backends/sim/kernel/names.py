@@ -67,67 +67,70 @@ class Names:
     def number(self, name: str) -> int:
         """NAME's number in the table, or NONE."""
         k = self.numbers.get(name)
-        if k is None:
-            k = self._find(name)
-            self._remember(name, k)
-        return k
+        return self._find(name) if k is None else k
 
-    def _remember(self, name: str, k: int) -> None:
+    def _find(self, name: str) -> int:
+        """NAME's number, looked up in the table and remembered."""
         numbers = self.numbers
         if len(numbers) >= CACHE:
             numbers.clear()
             self.texts.clear()
-        numbers[name] = k
-        if k >= 0:
-            self.texts[k] = name
-
-    def _find(self, name: str) -> int:
         slots = self.slots
         mask = len(slots) - 1
         i = hash(name) & mask
         k = slots[i]
-        if k < 0:
-            return k
-        key = name.encode()
-        size = len(key)
-        text, offsets = self.text, self.offsets
-        while True:
-            start = offsets[k]
-            if offsets[k + 1] - start == size and text.startswith(key, start):
-                return k
-            i = (i + 1) & mask
-            k = slots[i]
-            if k < 0:
-                return k
+        if k >= 0:
+            key = name.encode()
+            size = len(key)
+            text, offsets = self.text, self.offsets
+            while True:
+                start = offsets[k]
+                if offsets[k + 1] - start == size and text.startswith(key, start):
+                    self.texts[k] = name
+                    break
+                i = (i + 1) & mask
+                k = slots[i]
+                if k < 0:
+                    break
+        numbers[name] = k
+        return k
 
     def _intern(self, name: str) -> int:
         """NAME's number, adding it to the table if it is new (never undone: see the docstring)."""
         k = self.number(name)
         if k >= 0:
             return k
-        k = len(self.row_of)
-        self.text += name.encode()
-        self.offsets.append(len(self.text))
-        self.row_of.append(NONE)
-        if 2 * (k + 1) > len(self.slots):  # at most half full: probes stay short
-            self._rehash(2 * len(self.slots))
+        row_of, text, slots = self.row_of, self.text, self.slots
+        k = len(row_of)
+        text += name.encode()
+        self.offsets.append(len(text))
+        row_of.append(NONE)
+        if 2 * (k + 1) > len(slots):  # at most half full: probes stay short
+            self._rehash(2 * len(slots))
         else:
-            self._place(name, k)
-        self._remember(name, k)
+            mask = len(slots) - 1
+            i = hash(name) & mask
+            while slots[i] >= 0:
+                i = (i + 1) & mask
+            slots[i] = k
+        self.numbers[name] = k  # (it was remembered as NONE by the look-up that found it new)
+        self.texts[k] = name
         return k
 
-    def _place(self, name: str, k: int) -> None:
-        slots = self.slots
-        mask = len(slots) - 1
-        i = hash(name) & mask
-        while slots[i] >= 0:
-            i = (i + 1) & mask
-        slots[i] = k
-
     def _rehash(self, size: int) -> None:
-        self.slots = array("i", [NONE]) * size
-        for k in range(len(self.row_of)):
-            self._place(self._decode(k), k)
+        slots = self.slots = array("i", [NONE]) * size
+        mask = size - 1
+        offsets = self.offsets
+        text = self.text.decode()
+        if len(text) == len(self.text):  # all ASCII: the names are slices of the decoded text
+            names = map(text.__getitem__, map(slice, offsets, offsets[1:]))
+        else:
+            names = map(self._decode, range(len(self.row_of)))
+        for k, h in enumerate(map(hash, names)):
+            i = h & mask
+            while slots[i] >= 0:
+                i = (i + 1) & mask
+            slots[i] = k
 
     def _text(self, k: int) -> str:
         name = self.texts.get(k)
@@ -144,7 +147,9 @@ class Names:
         column[i] = value
 
     def give(self, row: int, name: str) -> None:
-        k = self._intern(name)
+        k = self.numbers.get(name)
+        if k is None or k < 0:
+            k = self._intern(name)
         old = self.row_of[k]
         if old >= 0:
             if self.order[old] >= 0:
@@ -219,7 +224,6 @@ class Names:
         k = self.numbers.get(name)
         if k is None:
             k = self._find(name)
-            self._remember(name, k)
         best = self.row_of[k] if k >= 0 else NONE
         if self.ranges:
             row = self._range_row(name)
@@ -316,7 +320,14 @@ class Roots:
 
     def bind(self, row: int) -> None:
         """Bind ROW under its name, after the others (journaled)."""
-        self._set(row, self.order.prv[0])
+        order = self.order
+        nxt, prv = order.nxt, order.prv
+        if row >= len(prv):
+            _cover(nxt, row)
+            _cover(prv, row)
+        tail = prv[0]
+        self.names.store.journal.cell(SET, order, row, NONE, tail)
+        nxt[tail], prv[row], nxt[row], prv[0] = row, tail, 0, row  # (order[row] = tail, inlined)
 
     def pop(self, name: str) -> int:
         """Unbind NAME (journaled); its row."""
