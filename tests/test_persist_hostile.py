@@ -113,6 +113,7 @@ HOSTILE = {
         next(i for i in range(d["ids"]) if i not in {o["id"] for o in d["objects"]})),
     "a root bound to nothing": lambda d: d["roots"].append(["ghost", d["ids"] + 1]),
     "a root bound twice": lambda d: d["roots"].append(list(d["roots"][0])),
+    "a root bound under another object's name": lambda d: d["roots"].append(["elsewhere", obj(d, "l")["id"]]),
     "an object in two generations": lambda d: d["generations"][1].append(tracked_list(d)[0]),
     "an object listed twice": lambda d: tracked_list(d).append(tracked_list(d)[0]),
     "a tracked object on no list": lambda d: tracked_list(d).pop(),

@@ -160,8 +160,8 @@ def load(sim, objs: list, gens: list, ids: list[int], names: dict[int, str], bou
     heap = sim.heap
     _fill(heap, kinds, refcnt, flat, starts, lengths, literals, keys_col, gens, user_names, type_names)
     del flat
-    build.fill_tables(heap, roots={name: i + HEADS for name, i in roots.items()},
-                      instance_dict={i + HEADS: d + HEADS for i, d in dicts.items()})
+    build.bind_rows(heap, [i + HEADS for i in roots.values()])
+    build.fill_tables(heap, instance_dict={i + HEADS: d + HEADS for i, d in dicts.items()})
     build.set_flags(heap, [i + HEADS for i in finalized], FINALIZED)
     weakrefable = _weakrefable()
     for i, target, cb in weak:

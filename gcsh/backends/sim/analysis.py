@@ -120,7 +120,7 @@ def trial_collect(backend, generation: int, unbind=()) -> tuple:
     with trial(backend) as heap:
         start = len(heap.freed_log)
         for name in unbind:
-            heap.release([heap.table_pop(heap.roots, name)])
+            heap.release([heap.roots.pop(name)])
         freed_by_del = list(heap.freed_log[start:])
         trace = Trace(heap.name_of, detail=False)
         report = None
@@ -298,7 +298,7 @@ def kept_alive(backend, names: list[str], gone: set[int]) -> list[dict]:
     by_holder: dict = {}
     with trial(backend) as heap:
         for name in names:
-            heap.release([heap.table_pop(heap.roots, name)])
+            heap.release([heap.roots.pop(name)])
         entries = [(name, heap.roots[name]) for name in sorted(heap.roots)] + \
                   [("gc.garbage", op) for op in heap.garbage]
         source_name = {}

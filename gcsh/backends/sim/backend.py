@@ -112,12 +112,11 @@ class SimBackend(Backend):
 
     def _check_new_name(self, name: str) -> None:
         heap = self.heap
-        if name not in heap.roots and heap.names.by_name.get(name) is None and not heap.names.ranges and name[0] != "_":
-            return  # (the common case, in a few look-ups: a name never given)
-        if name in heap.roots:
-            raise UserError(f"name {name!r} is already bound to a {heap.kind_of(heap.roots[name])}; "
+        op = heap.live_row(name)
+        if op is not None and heap.roots.bound(op):
+            raise UserError(f"name {name!r} is already bound to a {heap.kind_of(op)}; "
                             f"del it first or choose another name")
-        if heap.live_row(name) is not None:
+        if op is not None:
             raise UserError(f"name {name!r} still belongs to an unbound object awaiting collection; "
                             f"collect first or choose another name")
 
@@ -236,7 +235,7 @@ class SimBackend(Backend):
                 raise UserError(f"{name!r} is not bound (it is kept alive only by references)")
         if len(set(names)) != len(names):
             raise UserError("the same name twice in one del")
-        ops = [heap.table_pop(heap.roots, name) for name in names]
+        ops = [heap.roots.pop(name) for name in names]
         heap.release(ops)
         alive = {heap.name_of(op): heap.refcnt[op] for op in ops if heap.alive(op)}
         return {"freed": self.freed_names(), "alive": alive}
@@ -368,7 +367,7 @@ class SimBackend(Backend):
         return {"name": name, "kind": kind, "type": heap.type_names.get(op) or TYPE_NAMES.get(kind, kind),
                 "refcount": heap.refcnt[op], "generation": self.generation_label(op, g),
                 "tracked": g <= COLLECTING or g == UNREACHABLE, "finalized": bool(heap.flags[op] & FINALIZED),
-                "bound": heap.roots.get(name) == op, "address": address(op), "handle": handle(op)}
+                "bound": heap.roots.bound(op), "address": address(op), "handle": handle(op)}
 
     def generation_label(self, op: int, g: int | None = None):
         """What gc.get_objects(g) says of OP (G: its generation marker, if the caller has it); the

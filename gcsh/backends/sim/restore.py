@@ -55,6 +55,7 @@ def build(doc: dict, emit=None) -> Heap:
     for head, rows in c.lists.items():
         build_rows.link_rows(heap, head, rows)
     build_rows.name_rows(heap, c.names)
+    build_rows.bind_rows(heap, list(c.roots.values()))
     build_rows.fill_tables(heap, **c.tables)
     build_rows.set_scalars(heap, **scalars)
     build_rows.start_history(heap)  # the loaded heap is where its history starts
@@ -81,8 +82,9 @@ class _Contents:
         self.names: dict[int, str] = {}
         self.rows: dict[str, int] = {}  # name -> row: live and freed names are each given once
         self.garbage: list[int] = []
+        self.roots: dict[str, int] = {}  # bound name -> row, in binding order
         self.tables: dict[str, dict] = {name: {} for name in (
-            "keys", "attr_order", "roots", "referent", "weakrefs", "callback", "instance_dict", "type_names",
+            "keys", "attr_order", "referent", "weakrefs", "callback", "instance_dict", "type_names",
             "shared_keys", "shared_room")}
 
     def name(self, op: int) -> str:
@@ -179,13 +181,17 @@ def _load_generations(r: "Reader", lists: list) -> None:
 
 def _load_names(r: "Reader", doc: dict) -> None:
     c = r.contents
-    roots = c.tables["roots"]
+    roots = c.roots
     for j, pair in enumerate(r.field(doc, "roots", list, "")):
         name, op = r.pair(pair, f"roots[{j}]")
         name = r.expect(name, str, f"roots[{j}][0]")
         if name in roots:
             raise Invalid(f"roots[{j}]", f"{short(name)} is bound twice")
-        roots[name] = r.id_of(op, f"roots[{j}][1]")
+        op = r.id_of(op, f"roots[{j}][1]")
+        if c.rows.get(name) != op:  # a name is bound to the object of that name, as gcsh binds them
+            raise Invalid(f"roots[{j}]", f"{short(name)} is bound to id {op - HEADS}, whose name is "
+                                         f"{short(c.names.get(op, '?'))}")
+        roots[name] = op
     c.garbage = [r.id_of(op, f"garbage[{j}]") for j, op in enumerate(r.field(doc, "garbage", list, ""))]
     freed = (oid + HEADS for oid in range(r.ids) if c.gen[oid] == FREED)
     for j, pair in enumerate(r.field(doc, "freed_names", list, "")):

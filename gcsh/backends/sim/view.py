@@ -110,7 +110,7 @@ class SimSource:
         heap = self.heap
         name = heap.name_of(op)
         return Node(node_id(op), name, heap.type_name(op), heap.refcnt[op], generation_label(heap, heap.gen[op], GEN_LABELS),
-                    heap.tracked(op), root=heap.roots.get(name) == op,
+                    heap.tracked(op), root=heap.roots.bound(op),
                     marks=_marks(heap, op, self.garbage, self.unreachable, self.pending), summary=_summary(heap, op))
 
     def edges(self, op: int) -> list[Edge]:

@@ -79,10 +79,15 @@ def fill_tables(store, **tables: dict) -> None:
 
 def name_rows(store, names: dict[int, str]) -> None:
     """The user's names of new rows (the first row of a name keeps it)."""
-    by_name, of_row = store.names.by_name, store.names.of_row
+    given, load = store.names.given, store.names.load
     for op, name in names.items():
-        if by_name.get(name) is None:
-            by_name[name], of_row[op] = op, name
+        if not given(name):
+            load(op, name)
+
+
+def bind_rows(store, rows: list[int]) -> None:
+    """Bind ROWS, in order, each under its name (new rows, named already)."""
+    store.roots.load(rows)
 
 
 def set_scalars(store, **values) -> None:

@@ -20,8 +20,6 @@ from ....errors import UserError
 from . import loops
 from .containers import INSTANCES, Containers
 from .dealloc import Deallocation
-from .journal import MISSING
-from .journal import SET as SET_CELL
 from .layout import DICT, FREED, FREED_BY_GC, HEADS, KIND_CODES, LIST, NGC, TUPLE, UNTRACKED, handle, kind_code
 from .store import SLOT_NAMES, Store
 from .weakrefs import WeakRefs
@@ -208,9 +206,7 @@ class Heap(Containers, Deallocation, WeakRefs, Store):
     # ------------------------------------------------------------ roots and temporary references
 
     def bind(self, name: str, op: int) -> None:
-        roots = self.roots
-        self.journal.open.cells.append((SET_CELL, roots, name, roots.get(name, MISSING), op))  # (table_set, inline)
-        roots[name] = op
+        self.roots.bind(op)  # (bound under its own name: NAME)
         self.add_ref(op, 1)
 
     def hold(self, items: Iterable) -> list[int]:

@@ -21,7 +21,7 @@ from .edges import EdgePool
 from .journal import APPEND, ATTR, DELETE, INSERT, MISSING, SET, Journal
 from .layout import HEAD, HEAD_KIND, HEADS, PAGE_SHIFT, UNTRACKED
 from .lists import GenerationLists
-from .names import Names
+from .names import Names, Roots
 from .reads import SLOT_NAMES, ReadAPI  # noqa: F401  (SLOT_NAMES: re-exported)
 
 
@@ -49,7 +49,6 @@ class Store(GenerationLists, EdgePool, ReadAPI):
         self.literals: list[Atom] = []  # values held by containers; pool entry ~k is literal k
         self.literal_ids: dict[Atom, int] = {}
         # --- side tables, keyed by row
-        self.roots: dict[str, int] = {}  # bound names: each holds one reference
         self.keys: dict[int, list] = {}  # dict keys / attribute names, parallel to the row's items
         self.referent: dict[int, int | None] = {}  # weakref -> its referent (None once cleared)
         self.weakrefs: dict[int, tuple] = {}  # object -> the weakrefs to it, in CPython's list order
@@ -61,6 +60,7 @@ class Store(GenerationLists, EdgePool, ReadAPI):
         self.attr_order: dict[int, list] = {}  # 3.11+: an instance's inline attribute names as they were set
         self.garbage: list[int] = []  # gc.garbage
         self.names = Names(self)
+        self.roots = Roots(self.names)  # bound names, each holding one reference (a mapping name -> row)
         # --- the collector's scalar state (the gc module's globals)
         self.count = array("q", [0, 0, 0])
         self.threshold = list(model.thresholds)
