@@ -287,14 +287,22 @@ class Order:
         return prv[row] if row < len(prv) else NONE
 
     def __setitem__(self, row: int, before: int) -> None:
+        """Idempotent, as undoing must be (a rollback cut short by Ctrl-C is run again): unlinking
+        an unbound row, or linking a row where it is already, changes nothing."""
         nxt, prv = self.nxt, self.prv
         if before == NONE:  # unlink
+            if row >= len(prv) or prv[row] == NONE:
+                return
             p, n = prv[row], nxt[row]
             nxt[p], prv[n], prv[row] = n, p, NONE
         else:  # link after BEFORE
             if row >= len(prv):
                 _cover(nxt, row)
                 _cover(prv, row)
+            elif prv[row] == before and nxt[before] == row:
+                return
+            elif prv[row] != NONE:  # linked elsewhere: out of there first
+                self[row] = NONE
             after = nxt[before]
             nxt[before], prv[row], nxt[row], prv[after] = row, before, after, row
 
