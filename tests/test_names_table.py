@@ -59,3 +59,29 @@ def test_cpython_names_never_take_a_bound_name():
     assert heap.kind_of(heap.roots["a.__dict__"]) == "list"
     assert heap.name_of(heap.instance_dict[heap.roots["a"]]).startswith("_dict")  # a name of its own
     assert run(s, "del a.__dict__")[0] and sound(s) == []
+
+
+def test_binding_order_writes_are_idempotent_as_a_rollback_run_twice_needs():
+    from gcsh.backends.sim.kernel.names import NONE, Order
+    order = Order()
+    for row, before in ((8, 0), (9, 8), (10, 9)):
+        order[row] = before
+    order[9] = NONE
+    order[9] = NONE  # unbound already: nothing changes
+    order[10] = 8  # linked where it is already
+    assert order.rows() == [8, 10]
+    order[9] = 8
+    order[9] = 8
+    assert order.rows() == [8, 9, 10]
+
+
+def test_ctrl_c_inside_a_trial_s_rollback_leaves_the_roots_whole(tmp_path, monkeypatch):
+    from heapcheck import FailAt
+    import test_faults_generated as generated
+    monkeypatch.chdir(tmp_path)  # (the set-up saves a session file)
+    s = session("3.10")
+    assert run(s, generated.SETUP)[0]
+    roots = list(s.sim.heap.roots)
+    ok, err = FailAt(2266, KeyboardInterrupt).run(s, generated.LONG["whatif"])  # in the journal's _undo
+    assert not ok and "interrupted" in err[-1]
+    assert list(s.sim.heap.roots) == roots and sound(s) == []
