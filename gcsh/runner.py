@@ -22,7 +22,7 @@ from .errors import AlreadyReported, UserError
 from .fileio import read_bytes
 from .hostgc import HostCollector
 from .interrupts import CommandInterrupts
-from .syntax import Statement, SyntaxProblem, plain_words, split_line, split_lines
+from .syntax import Statement, SyntaxProblem, plain_statement, plain_words, split_line, split_lines
 
 MAX_SOURCE_DEPTH = 20
 _UNKNOWN_NAME = re.compile(r"unknown name '([^']*)'\Z")
@@ -43,11 +43,6 @@ class Context(tuple):
 
 
 _context = tuple.__new__
-
-
-def _plain_statement(texts: list, number: int, line: str) -> Statement:
-    """The Statement split_line makes of a plain line (for an error's columns)."""
-    return Statement(None, number, line.strip(), texts, line)
 
 
 def _dumps(obj) -> str:
@@ -261,7 +256,7 @@ class Session:
                 command, args = bound
                 word = texts[0]
             else:  # (a plain line the quick binding leaves to the parser: it says what is wrong)
-                statement = statement or _plain_statement(texts, number, line)
+                statement = statement or plain_statement(texts, number, line)
                 inv = parse_statement(statement)
                 command, args, word = inv.command, inv.args, inv.word
             if backend.name not in command.backends:  # (a tuple of one or two)
@@ -293,7 +288,7 @@ class Session:
         except AlreadyReported:
             return False
         except UserError as e:
-            statement = statement or _plain_statement(texts, number, line)
+            statement = statement or plain_statement(texts, number, line)
             message, column = self._explained(e, statement, backend)
             self.error(source, number, message, column, texts[0], line)
             return False

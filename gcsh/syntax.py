@@ -240,6 +240,12 @@ def plain_words(line: str) -> list[str] | None:
     return texts
 
 
+def plain_statement(texts: list[str], line_no: int, line: str) -> Statement:
+    """The one Statement of a line without quotes, `;` or `#`, of words TEXTS (its columns are
+    found in LINE when they are needed)."""
+    return Statement(None, line_no, line.strip(), texts, line)
+
+
 def split_line(line: str, line_no: int = 1) -> list[Statement]:
     """Split one physical line into statements (separated by `;`)."""
     if len(line) > MAX_LINE:
@@ -251,7 +257,7 @@ def split_line(line: str, line_no: int = 1) -> list[Statement]:
         if texts[0] not in RAW_REST:
             if "\0" in line:
                 raise SyntaxProblem("NUL byte in input", line.index("\0") + 1)
-            return [Statement(None, line_no, line.strip(), texts, line)]
+            return [plain_statement(texts, line_no, line)]
     nul = line.find("\0")
     if nul >= 0:
         raise SyntaxProblem("NUL byte in input", nul + 1)

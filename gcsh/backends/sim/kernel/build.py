@@ -1,4 +1,4 @@
-"""Many rows at once: a bulk command's lists, and a new heap copied from a live one.
+"""Many rows at once: a bulk command's lists, a session file's objects, a copy of a live heap.
 
 The store writes one object at a time, each write journaled. These write whole
 columns at C speed instead, and are the only other code that writes the state:
@@ -6,8 +6,8 @@ columns at C speed instead, and are the only other code that writes the state:
 * rows added here are new, so they need no journal entry (rolling back cuts the
   columns back to their length); the few writes to rows that already existed
   (the old tail of a generation list, its head) go through the store's `put`;
-* a copy of a live heap fills a heap nobody has seen yet, then starts its
-  history (`start_history`): nothing before that can be undone.
+* `load` and a copy of a live heap fill a heap nobody has seen yet, then start
+  its history (`start_history`): nothing before that can be undone.
 """
 
 from __future__ import annotations
