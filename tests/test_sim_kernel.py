@@ -68,6 +68,29 @@ def test_the_journal_is_bounded_and_undo_says_how_far_back_it_goes():
     assert not ok and "were dropped to keep the journal within" in err[0]
 
 
+def test_the_log_of_dropped_commands_is_cut_off_and_undo_still_lands_exactly():
+    """Past the bound, the oldest commands' part of the log goes; the commands kept undo to the
+    exact heap they followed, and redo to the heap they made, after many cuts."""
+    s = session("3.12")
+    journal = s.sim.heap.journal
+    journal.limit = 96 * 1024  # (some 300 of these commands)
+    lines = [f"alloc x{i}; link x{i} x{i // 2}" if i else "alloc x0" for i in range(600)]
+    for line in lines:
+        assert run(s, line)[0]
+    assert journal.dropped > 0 and journal.base_s > 0  # (the front of the log was cut, more than once)
+    log_bytes = 8 * len(journal.singles) + 96 * len(journal.cells)
+    assert log_bytes < 3 * journal.limit
+    end = snapshot(s)
+    assert 150 <= journal.depth()[0] < 1199
+    assert run(s, "undo 150")[0]  # lines 525-599, two commands each: back to the heap after line 524
+    s2 = session("3.12")
+    for line in lines[:525]:
+        run(s2, line)
+    assert snapshot(s) == snapshot(s2) and sound(s) == []
+    assert run(s, "redo 150")[0]
+    assert snapshot(s) == end and sound(s) == []
+
+
 def test_help_undo_states_the_bound():
     s = session()
     run(s, "help undo")

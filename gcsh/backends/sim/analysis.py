@@ -3,8 +3,8 @@
 `cycles` (strongly connected components), `find` (objects by type) and the
 chain `why` prints walk the columns (loops/questions.py, compiled when the heap is
 large). What a collection would do (`pending`, `whatif`, the fate `why` tells)
-is found by running the real collector in a trial: a Change nested in the
-journal that is rolled back however the trial ends, with the collector's
+is found by running the real collector in a trial: a command nested in the
+journal's open one, that is rolled back however the trial ends, with the collector's
 output silenced, so that counts, statistics and the heap are untouched.
 """
 

@@ -1,10 +1,11 @@
 """Each command's journal mark, and `undo` / `redo` over the journal.
 
 `checkpoint(backend, command)` is what the runner calls before a command: it
-opens a Change in the heap's journal (kernel/journal.py) and returns the undo
+opens the command's part of the heap's journal (kernel/journal.py) and returns
+the undo
 the runner calls if the command fails or is interrupted, so that a command
 leaves the heap whole or as it was, in time proportional to what it changed.
-The command's Change is closed (into the history) by `end_command`.
+The command is closed (into the history) when the next one begins.
 """
 
 from __future__ import annotations
@@ -44,12 +45,11 @@ def checkpoint(backend, command: str, words: int = 0) -> Callable[[], None] | No
             backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
         return put_back
     journal = heap.journal
-    journal.begin(command)
-    change = journal.open
+    serial = journal.begin(command)
 
     def roll_back() -> None:
         heap.collecting = False
-        journal.take_back(change)
+        journal.take_back(serial)
         backend.heap, backend.model, backend.last_unreachable = heap, model, last_unreachable
 
     return roll_back

@@ -1,24 +1,30 @@
 """The undo journal: what each command changed, so that it can be rolled back, undone and redone.
 
-A `Change` is one command's (or one trial's) record. The store writes through
-it, never around it:
+One log for the whole history, in three parts that the store writes through,
+never around:
 
-* columns: a Change's first CELL_WRITES writes are saved one by one, two ints
-  each (which row of which column, its old value) in one array; past that, the
-  first write to a page (PAGE rows of one column) saves the page's old
-  contents, so that a collection of a million objects saves each page once.
-  Rows the Change created are never saved: rolling back cuts the columns back
-  to their length;
-* side tables: each write is a cell record (table, key, old, new), or a list
-  operation (append, insert, delete, set), invertible without a copy;
-* the collector's scalar state (counts, thresholds, statistics, free lists…)
-  is snapshotted when the Change opens and when it closes: a few dozen ints.
+* SINGLES, column writes: each command's first CELL_WRITES writes are saved one
+  by one, two ints each (which row of which column, its old value); past that,
+  the first write to a page (PAGE rows of one column) saves the page's old
+  contents in PAGES, so that a collection of a million objects saves each page
+  once. Rows a command created are never saved: rolling back cuts the columns
+  back to their length;
+* CELLS, side-table writes: a record (operation, table, key, old, new) each, or
+  a list operation (append, insert, delete, set), invertible without a copy.
+
+A command's entry in the history is a mark: where its part of each log starts,
+the lengths of the store's growing parts (rows, pool, literals, name ranges)
+and the collector's scalars (counts, thresholds, statistics, free lists…) when
+it began. Closing a command is appending one mark; its writes are already in
+the log. The open command is the one being written: its part runs from its
+mark's offsets to the logs' ends.
 
 So a rollback costs time and memory proportional to what the command changed,
-never to the heap: an `alloc` in a heap of a million objects saves a few pages,
-a full collection of that heap at most each page once. Closed Changes form the
-history that `undo` and `redo` walk; the history is bounded in bytes (LIMIT):
-the oldest Changes are dropped first, and `undo` says how far back it can go.
+never to the heap: an `alloc` in a heap of a million objects saves a few ints,
+a full collection of that heap at most each page once. The history is bounded
+in bytes (LIMIT): the oldest commands are dropped first (their part of the log
+is cut off in pieces of an eighth of LIMIT), and `undo` says how far back it can go.
+An undone command leaves the log with what redoing it needs.
 """
 
 from __future__ import annotations
@@ -31,169 +37,192 @@ from .layout import PAGE, PAGE_SHIFT
 LIMIT = 64 * 1024 * 1024  # bytes of history kept for `undo` (the running command is always kept whole)
 MISSING = object()  # a cell that did not exist
 CELL_BYTES = 96  # what one cell record costs, roughly (a tuple and its references)
-CELL_WRITES = 256  # column writes saved one by one before a Change saves whole pages
+CELL_WRITES = 256  # column writes saved one by one before a command saves whole pages
 SET, APPEND, INSERT, DELETE, ATTR = range(5)  # cell operations
 
-
-class Change:
-    """What one command changed, and the lengths and scalars it started from."""
-
-    __slots__ = ("label", "rows", "pool", "literals", "ranges", "before", "after", "pages", "singles", "news",
-                 "cells", "tails", "bytes", "writes")
-
-    def __init__(self, label: str, store, before: tuple | None = None) -> None:
-        # (one of these is made for every command: each attribute is read once, written once)
-        self.label = label
-        self.rows = len(store.kind)
-        self.pool = len(store.pool)
-        self.literals = len(store.literals)
-        self.ranges = len(store.names.ranges)
-        self.before = store.scalars() if before is None else before  # (BEFORE: the scalars now)
-        self.after = self.tails = None  # TAILS: the rows, pool entries, literals and ranges it added
-        # (column, first row, old contents (None: new rows only), new contents once undone)
-        self.pages: list = []
-        # the single writes: row << 4 | column, then the old value (kept in an array: no object per
-        # write for the host's collector to scan); NEWS, once undone: the value each had then
-        self.singles = array("q")
-        self.news = None
-        self.writes = CELL_WRITES
-        self.cells: list = []  # (operation, table, key, old, new), CELL_BYTES each
-        self.bytes = 0
-
-    def empty(self, store, scalars: tuple | None = None) -> bool:
-        """Did it change nothing? (SCALARS: the store's scalars now, if the caller has them.)"""
-        return (not self.pages and not self.singles and not self.cells and self.rows == len(store.kind)
-                and self.pool == len(store.pool) and self.literals == len(store.literals)
-                and self.ranges == len(store.names.ranges)
-                and self.before == (store.scalars() if scalars is None else scalars))
+# a mark: (label, rows, pool, literals, ranges, scalars before, singles, pages, cells, bytes, serial)
+LABEL, ROWS, POOL, LITERALS, RANGES, BEFORE, SINGLES, PAGES, CELLS, BYTES, SERIAL = range(11)
 
 
 class Journal:
     def __init__(self, store, limit: int = LIMIT) -> None:
         self.store = store
         self.limit = limit
-        self.history: deque[Change] = deque()  # closed Changes, oldest first
-        self.future: list[Change] = []  # undone Changes, most recently undone last
+        self.singles = array("q")  # row << 4 | column, then the old value (no object per write)
+        self.pages: list = []  # (column, first row, old contents, or None for a page of new rows)
+        self.cells: list = []  # (operation, table, key, old, new)
+        self.history: deque[tuple] = deque()  # closed commands' marks, oldest first
+        self.future: list[tuple] = []  # undone commands (what _undo kept), most recently undone last
         self.bytes = 0
-        self.dropped = 0  # Changes dropped from the history to keep it within LIMIT
-        self._switch(Change("", store))
-        self.outer: list[Change] = []  # Changes a trial is nested in
+        self.dropped = 0  # commands dropped from the history to keep it within LIMIT
+        self.dead = 0  # bytes of the log's front that only dropped commands need
+        # how much was cut off the front of each part of the log: the history's marks hold offsets
+        # from the log's first entry ever (the open command's, from its first entry now)
+        self.base_s = self.base_p = self.base_c = 0
+        self.serial = 0  # the last number given to a command (what `take_back` is given)
+        self.outer: list[tuple] = []  # the marks of the commands a trial is nested in
+        self._open("", store.scalars())
 
-    def _switch(self, change: Change) -> None:
-        """CHANGE becomes the open one (the one every write goes into)."""
-        self.open = change
-        # the store skips the journal for rows the Change made (rolling back cuts them off): per
-        # column (the eight row columns, then the pool) the first row it made
-        rows = change.rows
-        self.store.fresh = (rows, rows, rows, rows, rows, rows, rows, rows, change.pool)
+    def _open(self, label: str, before: tuple) -> None:
+        """A new open command, starting from the store as it is (BEFORE: its scalars now). Its mark
+        is kept in attributes (one tuple is made when it closes)."""
+        store = self.store
+        self.serial += 1
+        self.label, self.rows, self.pool, self.literals, self.ranges, self.before = (
+            label, len(store.kind), len(store.pool), len(store.literals), len(store.names.ranges), before)
+        self.s, self.p, self.c, self.open_serial = len(self.singles), len(self.pages), len(self.cells), self.serial
+        self.writes = CELL_WRITES
+        self.page_bytes = 0
+        # the store skips the journal for rows the open command made (rolling back cuts them off):
+        # per column (the eight row columns, then the pool) the first row it made
+        rows = self.rows
+        store.fresh = (rows, rows, rows, rows, rows, rows, rows, rows, self.pool)
+
+    def open_mark(self) -> tuple:
+        return (self.label, self.rows, self.pool, self.literals, self.ranges, self.before, self.s, self.p, self.c,
+                self.page_bytes, self.open_serial)
+
+    def _reopen(self, mark: tuple, writes: int) -> None:
+        """MARK (of an open command a trial was nested in) is the open one again."""
+        (self.label, self.rows, self.pool, self.literals, self.ranges, self.before, self.s, self.p, self.c,
+         self.page_bytes, self.open_serial) = mark
+        self.writes = writes
+        rows = self.rows
+        self.store.fresh = (rows, rows, rows, rows, rows, rows, rows, rows, self.pool)
 
     # ------------------------------------------------------------ writing (called by the store)
 
     def save(self, column: int, op: int) -> None:
-        """Before a write to row OP of COLUMN whose page the open Change has not saved (and that
+        """Before a write to row OP of COLUMN whose page the open command has not saved (and that
         it did not make)."""
-        change = self.open
-        if change.writes > 0:  # (its bytes are counted when it closes)
-            change.writes -= 1
+        if self.writes > 0:
+            self.writes -= 1
             # (one call: Ctrl-C lands between calls, never inside one, so the pair is whole)
-            change.singles.extend((op << 4 | column, self.store.columns[column][op]))
+            self.singles.extend((op << 4 | column, self.store.columns[column][op]))
             return
         self.save_page(column, op >> PAGE_SHIFT)
 
     def save_run(self, column: int, first: int, stop: int) -> None:
         """Save pages FIRST..STOP-1 of COLUMN in one piece (none of them saved yet)."""
-        store, change = self.store, self.open
+        store = self.store
         start = first << PAGE_SHIFT
-        limit = change.pool if column == store.POOL else change.rows
+        limit = self.pool if column == store.POOL else self.rows
         if start >= limit or stop - first == 1:
             for page in range(first, stop):
                 self.save_page(column, page)
             return
         old = store.columns[column][start:min(stop << PAGE_SHIFT, limit)]
-        change.pages.append((column, start, old, None))
-        change.bytes += len(old) * old.itemsize + 64
+        self.pages.append((column, start, old))
+        self.page_bytes += len(old) * old.itemsize + 64
         dirty = store.dirty[column]
         for page in range(first, stop):
             dirty[page] = 1
         last = (start + len(old) - 1) >> PAGE_SHIFT
-        for page in range(last + 1, stop):  # pages of rows the Change made: marked, nothing to keep
-            change.pages.append((column, page << PAGE_SHIFT, None, None))
+        for page in range(last + 1, stop):  # pages of rows the command made: marked, nothing to keep
+            self.pages.append((column, page << PAGE_SHIFT, None))
 
     def save_page(self, column: int, page: int) -> None:
-        """Before the first write to PAGE of COLUMN in the open Change."""
-        store, change = self.store, self.open
+        """Before the first write to PAGE of COLUMN in the open command."""
+        store = self.store
         start = page << PAGE_SHIFT
-        limit = change.pool if column == store.POOL else change.rows
+        limit = self.pool if column == store.POOL else self.rows
         old = store.columns[column][start:min(start + PAGE, limit)] if start < limit else None
-        change.pages.append((column, start, old, None))
+        self.pages.append((column, start, old))
         if old is not None:
-            change.bytes += len(old) * old.itemsize + 64
+            self.page_bytes += len(old) * old.itemsize + 64
         store.dirty[column][page] = 1
 
     def cell(self, op: int, table, key, old, new) -> None:
-        self.open.cells.append((op, table, key, old, new))
+        self.cells.append((op, table, key, old, new))
 
     # ------------------------------------------------------------ command boundaries
 
-    def begin(self, label: str) -> None:
-        """Close the open Change (into the history, unless it changed nothing) and open one for LABEL.
-        A command's Change stays open until the next command begins: the runner calls this with
-        Ctrl-C held off, so closing a Change is never cut in half."""
+    def begin(self, label: str) -> int:
+        """Close the open command (into the history, unless it changed nothing) and open one for
+        LABEL; its serial number. A command stays open until the next one begins: the runner calls
+        this with Ctrl-C held off, so closing one is never cut in half."""
         self.commit()
-        self.open.label = label
+        self.label = label
+        return self.open_serial
 
     def commit(self) -> None:
-        store, change = self.store, self.open
-        if change.pages:  # (_forget_pages, inline: it runs per command)
-            self._mark(change, 0)
+        store = self.store
+        pages = len(self.pages)
+        if pages != self.p:
+            self._mark_pages(self.p, 0)
         now = store.scalars()
-        if change.singles or change.pages or change.cells or not change.empty(store, now):
-            change.after = now
-            change.bytes += len(change.cells) * CELL_BYTES + 12 * len(change.singles)  # (and NEWS if undone)
-            # closed, it is only read (undo writes its pages again as a list): tuples of ints are
-            # objects the host's collector stops scanning, lists and arrays are not
-            change.pages = tuple(change.pages)
-            change.cells = tuple(change.cells)
-            change.singles = change.singles.tobytes()  # (bytes: not even an object the collector tracks)
-            self.history.append(change)
-            self.bytes += change.bytes
-            if self.future:
-                self.future.clear()
-            if self.bytes > self.limit:
-                while self.bytes > self.limit and len(self.history) > 1:
-                    self.bytes -= self.history.popleft().bytes
-                    self.dropped += 1
-        else:  # it changed nothing: it stays open, for the next command
-            change.label = ""
+        singles, cells = len(self.singles), len(self.cells)
+        if (singles == self.s and cells == self.c and pages == self.p and self.unchanged_size()
+                and self.before == now):
+            self.label = ""  # it changed nothing: it stays open, for the next command
             return
-        self._switch(Change("", store, now))
+        size = self.page_bytes + 8 * (singles - self.s) + CELL_BYTES * (cells - self.c) + 200
+        self.history.append((self.label, self.rows, self.pool, self.literals, self.ranges, self.before,
+                             self.s + self.base_s, self.p + self.base_p, self.c + self.base_c, size, self.open_serial))
+        self.bytes += size
+        if self.future:
+            self.future.clear()
+        if self.bytes > self.limit:
+            self._drop_oldest()
+        self._open("", now)
+
+    def unchanged_size(self) -> bool:
+        """Has the open command added no rows, pool entries, literals or name ranges?"""
+        store = self.store
+        return (self.rows == len(store.kind) and self.pool == len(store.pool)
+                and self.literals == len(store.literals) and self.ranges == len(store.names.ranges))
+
+    def _drop_oldest(self) -> None:
+        history = self.history
+        while self.bytes > self.limit and len(history) > 1:
+            size = history.popleft()[BYTES]
+            self.bytes -= size
+            self.dead += size
+            self.dropped += 1
+        # the dropped commands' part of the log goes once it is an eighth of the bound: the log
+        # stays within 1.125 LIMIT, and each byte of it is moved at most about eight times
+        if self.dead * 8 >= self.limit and not self.outer:
+            self._cut_front(self._relative(history[0]) if history else self.open_mark())
+            self.dead = 0
+
+    def _cut_front(self, first: tuple) -> None:
+        """Cut off the log before FIRST (the dropped commands' part)."""
+        s, p, c = first[SINGLES], first[PAGES], first[CELLS]
+        del self.singles[:s]
+        del self.pages[:p]
+        del self.cells[:c]
+        self.base_s, self.base_p, self.base_c = self.base_s + s, self.base_p + p, self.base_c + c
+        self.s, self.p, self.c = self.s - s, self.p - p, self.c - c
+
+    def _relative(self, mark: tuple) -> tuple:
+        """A mark of the history with offsets into the log as it is now."""
+        return mark[:SINGLES] + (mark[SINGLES] - self.base_s, mark[PAGES] - self.base_p,
+                                 mark[CELLS] - self.base_c) + mark[BYTES:]
 
     def rollback(self) -> None:
-        """Put back everything the open Change changed, and open an empty one."""
-        change = self.open
-        self._undo(change)
-        self._forget_pages(change)
-        self._switch(Change(change.label, self.store))
+        """Put back everything the open command changed, and open an empty one (of the same label)."""
+        label, before = self.label, self.before
+        self._undo(self.open_mark(), keep=False)
+        self._open(label, before)
 
-    def take_back(self, change: Change) -> None:
-        """Roll back CHANGE, whether it is still open or was just closed (a command interrupted
+    def take_back(self, serial: int) -> None:
+        """Roll back command SERIAL, whether it is still open or was just closed (a command interrupted
         after its last write)."""
-        if self.open is change or not self.history or self.history[-1] is not change:
+        if self.open_serial == serial or not self.history or self.history[-1][SERIAL] != serial:
             self.rollback()
         else:
             self.rollback()  # whatever came after it (nothing, normally)
-            self.history.pop()
-            self.bytes -= change.bytes
-            self._undo(change)
+            mark = self.history.pop()
+            self.bytes -= mark[BYTES]
+            self._undo(self._relative(mark), keep=False)
+            self._open(mark[LABEL], mark[BEFORE])
 
-    def _forget_pages(self, change: Change) -> None:
-        if change.pages:
-            self._mark(change, 0)
-
-    def _mark(self, change: Change, value: int) -> None:
-        """Set the dirty bit of every page CHANGE saved (not its single writes) to VALUE."""
+    def _mark_pages(self, first: int, value: int) -> None:
+        """Set the dirty bit of every page saved from PAGES[FIRST] on (not single writes) to VALUE."""
         dirty = self.store.dirty
-        for column, start, old, _ in change.pages:
+        pages = self.pages
+        for i in range(first, len(pages)):
+            column, start, old = pages[i]
             if old is None:
                 dirty[column][start >> PAGE_SHIFT] = value
             else:
@@ -204,14 +233,13 @@ class Journal:
     # ------------------------------------------------------------ trials: run, look, roll back
 
     def begin_trial(self) -> None:
-        """A Change nested in the open one (why, whatif, pending run the real collector in one)."""
-        self._forget_pages(self.open)  # (forgetting pages is always safe: they would be saved again)
-        trial = Change("trial", self.store)
-        self.outer.append(self.open)
-        self._switch(trial)
+        """A command nested in the open one (why, whatif, pending run the real collector in one)."""
+        self._mark_pages(self.p, 0)  # (forgetting pages is always safe: they would be saved again)
+        self.outer.append((self.open_mark(), self.writes))
+        self._open("trial", self.store.scalars())
 
     def end_trial(self, depth: int) -> None:
-        """Roll the trial back and reopen the Change it was nested in (DEPTH: len(outer) before the
+        """Roll the trial back and reopen the command it was nested in (DEPTH: len(outer) before the
         trial; the trial may have been interrupted before it was opened). Ctrl-C or running out of
         memory during the rollback does not stop it half-way: it starts again (undoing is
         idempotent), and the interruption is raised once the heap is whole."""
@@ -228,13 +256,12 @@ class Journal:
     def _end_trial(self, depth: int) -> None:
         if len(self.outer) <= depth:
             return
-        if self.open is self.outer[-1]:
-            self.outer.pop()
-            return
-        self.rollback()
-        self._forget_pages(self.open)
-        self._switch(self.outer.pop())
-        self._mark(self.open, 1)
+        outer, writes = self.outer[-1]
+        if self.open_serial != outer[SERIAL]:  # (the trial may not have been opened yet)
+            self._undo(self.open_mark(), keep=False)
+        self._reopen(outer, writes)
+        self._mark_pages(self.p, 1)
+        self.outer.pop()
 
     # ------------------------------------------------------------ undo and redo
 
@@ -243,29 +270,33 @@ class Journal:
         self.commit()
         done = []
         while self.history and len(done) < n:
-            change = self.history.pop()
-            self.bytes -= change.bytes
-            self._undo(change)
-            self.future.append(change)
-            done.append(change.label)
-        self._switch(Change("", self.store))  # from the state undo left
+            mark = self.history.pop()
+            self.bytes -= mark[BYTES]
+            self.future.append(self._undo(self._relative(mark), keep=True))
+            done.append(mark[LABEL])
+        self._open("", self.store.scalars())  # from the state undo left
         return done
 
     def redo(self, n: int) -> list[str]:
         self.commit()
         done = []
         while self.future and len(done) < n:
-            change = self.future.pop()
-            self._redo(change)
-            self.history.append(change)
-            self.bytes += change.bytes
-            done.append(change.label)
-        self._switch(Change("", self.store))
+            label = self._redo(self.future.pop())
+            done.append(label)
+        self._open("", self.store.scalars())
         return done
 
-    def _undo(self, change: Change) -> None:
+    def _undo(self, mark: tuple, keep: bool):
+        """Put back what the log holds from MARK on, and cut the log there. With KEEP, what redoing
+        it needs: (mark, singles, their new values, pages with their new contents, cells, the rows
+        and entries it added, the scalars after it)."""
         store = self.store
-        for op, table, key, old, new in reversed(change.cells):
+        s, p, c = mark[SINGLES], mark[PAGES], mark[CELLS]
+        after = store.scalars() if keep else None  # (the next command's BEFORE: the scalars now)
+        self._mark_pages(p, 0)  # (the pages are the next command's to save again)
+        cells = self.cells
+        for i in range(len(cells) - 1, c - 1, -1):
+            op, table, key, old, new = cells[i]
             if op == SET:
                 if old is MISSING:
                     table.pop(key, None)
@@ -282,40 +313,48 @@ class Journal:
             else:
                 setattr(table, key, old)
         columns = store.columns
-        pages = change.pages = list(change.pages)  # (a closed Change's are a tuple)
-        for i in range(len(pages) - 1, -1, -1):
-            column, start, old, _ = pages[i]
+        pages, redone = self.pages, []
+        for i in range(len(pages) - 1, p - 1, -1):
+            column, start, old = pages[i]
             if old is not None:
                 col = columns[column]
-                new = col[start:start + len(old)]
+                if keep:
+                    redone.append((column, start, old, col[start:start + len(old)]))
                 col[start:start + len(old)] = old
-                pages[i] = (column, start, old, new)
+            elif keep:
+                redone.append((column, start, None, None))
         # the single writes after the pages: a page saved after a single write to one of its rows
         # holds the value that write made, and the single write puts back the one before it
-        singles = array("q", change.singles)  # (a closed Change's are bytes)
-        news = change.news = array("q", bytes(4 * len(singles)))
-        for i in range(len(singles) - 2, -1, -2):
+        singles = self.singles
+        news = array("q", bytes(4 * (len(singles) - s))) if keep else None
+        for i in range(len(singles) - 2, s - 1, -2):
             where = singles[i]
             col = columns[where & 15]
-            news[i >> 1] = col[where >> 4]
+            if keep:
+                news[(i - s) >> 1] = col[where >> 4]
             col[where >> 4] = singles[i + 1]
-        change.tails = store.cut(change.rows, change.pool, change.literals, change.ranges)
-        if change.after is None:
-            change.after = store.scalars()
-        store.restore_scalars(change.before)
+        kept = (singles[s:].tobytes(), news, redone[::-1], tuple(cells[c:])) if keep else None
+        del cells[c:]
+        del pages[p:]
+        del singles[s:]
+        tails = store.cut(mark[ROWS], mark[POOL], mark[LITERALS], mark[RANGES])
+        store.restore_scalars(mark[BEFORE])
+        return (mark, *kept, tails, after) if keep else None
 
-    def _redo(self, change: Change) -> None:
+    def _redo(self, kept: tuple) -> str:
+        """Do an undone command again; it goes back into the log and the history. Its label."""
+        mark, singles_bytes, news, pages, cells, tails, after = kept
         store = self.store
-        store.extend_tails(change.tails)
+        store.extend_tails(tails)
         columns = store.columns
-        singles, news = array("q", change.singles), change.news
+        singles = array("q", singles_bytes)
         for i in range(0, len(singles), 2):  # (the opposite order of _undo's)
             where = singles[i]
             columns[where & 15][where >> 4] = news[i >> 1]
-        for column, start, _, new in change.pages:
+        for column, start, _, new in pages:
             if new is not None:
                 columns[column][start:start + len(new)] = new
-        for op, table, key, old, new in change.cells:
+        for op, table, key, old, new in cells:
             if op == SET:
                 if new is MISSING:
                     table.pop(key, None)
@@ -329,11 +368,19 @@ class Journal:
                 del table[key]
             else:
                 setattr(table, key, new)
-        store.restore_scalars(change.after)
+        store.restore_scalars(after)
+        offsets = (len(self.singles) + self.base_s, len(self.pages) + self.base_p, len(self.cells) + self.base_c)
+        self.singles.extend(singles)
+        self.pages.extend((column, start, old) for column, start, old, _ in pages)
+        self.cells.extend(cells)
+        self.history.append(mark[:SINGLES] + offsets + mark[BYTES:])
+        self.bytes += mark[BYTES]
+        return mark[LABEL]
 
     # ------------------------------------------------------------ what `undo` tells
 
     def depth(self) -> tuple[int, int]:
         """(commands that can be undone, commands that can be redone)."""
-        pending = 0 if self.open.empty(self.store) else 1
+        pending = not (len(self.singles) == self.s and len(self.cells) == self.c and len(self.pages) == self.p
+                       and self.unchanged_size() and self.before == self.store.scalars())
         return len(self.history) + pending, len(self.future)

@@ -18,7 +18,7 @@ class GenerationLists:
 
     def list_append(self, op: int, head: int) -> None:
         # (`put`, inline: every tracked allocation comes here. The list columns share their first
-        # fresh row; OP is new, normally, and HEAD a list head, saved once per Change or page)
+        # fresh row; OP is new, normally, and HEAD a list head, saved once per command or page)
         nxt, prv, fresh = self.nxt, self.prv, self.fresh[self.NXT]
         last = prv[head]
         if last < fresh and not self.dirty[self.NXT][last >> PAGE_SHIFT]:

@@ -44,8 +44,8 @@ class Store(GenerationLists, EdgePool, ReadAPI):
         self.pool = array("i")
         self.columns = [self.refcnt, self.gen, self.flags, self.nxt, self.prv, self.estart, self.elen, self.ecap,
                         self.pool]
-        self.dirty = [bytearray(1) for _ in self.columns]  # per page: saved in the open Change
-        self.fresh = (0,) * len(self.columns)  # per column: the first row the open Change made
+        self.dirty = [bytearray(1) for _ in self.columns]  # per page: saved by the open command
+        self.fresh = (0,) * len(self.columns)  # per column: the first row the open command made
         self.literals: list[Atom] = []  # values held by containers; pool entry ~k is literal k
         self.literal_ids: dict[Atom, int] = {}
         # --- side tables, keyed by row
@@ -126,7 +126,7 @@ class Store(GenerationLists, EdgePool, ReadAPI):
 
     def cut(self, rows: int, pool: int, literals: int, ranges: int) -> tuple:
         """Cut every column back to ROWS rows (and the pool, literals and ranges to theirs): rolling
-        back what a Change created. Returns what was cut, to put back on redo."""
+        back what a command created. Returns what was cut, to put back on redo."""
         row_columns = self._row_columns()
         tails = [c[rows:] for c in row_columns]
         for c in row_columns:
@@ -222,7 +222,7 @@ class Store(GenerationLists, EdgePool, ReadAPI):
     # ------------------------------------------------------------ side tables
 
     def table_set(self, table: dict, key, value) -> None:
-        self.journal.open.cells.append((SET, table, key, table.get(key, MISSING), value))  # (journal.cell, inline)
+        self.journal.cells.append((SET, table, key, table.get(key, MISSING), value))  # (journal.cell, inline)
         table[key] = value
 
     def table_pop(self, table: dict, key, default=None):
