@@ -10,6 +10,7 @@ prints a page, not a book.
 
 from __future__ import annotations
 
+from ..backends.sim.kernel.trace import NAMESPACE, NAMESPACE_NAME
 from ..values import name_list
 
 LIMIT = 20  # names shown per list (and gc_refs entries, and steps of the walk)
@@ -19,6 +20,7 @@ class _Lines:
     def __init__(self, trace, limit: int | None) -> None:
         self.trace, self.limit = trace, limit
         self.visited = None  # the incremental collector's visited space, once the start says it
+        self.namespace = False  # the module's namespace is examined too (the start says so)
 
     def names(self, rows) -> str:
         return name_list(self.trace.named(rows), self.limit) if len(rows) else "none"
@@ -41,7 +43,12 @@ def _start(e, w) -> list[str]:
         merged = {0: "the young generation",
                   1: f"the increment (the young generation, then what it took from {pending})",
                   2: f"{visited}, then {pending} and the young generation appended"}[e.generation]
-    return [f"start: the list to examine is {merged}: {len(e.young)} objects", f"   [{w.names(e.young)}]"]
+    lines = [f"start: the list to examine is {merged}: {len(e.young)} objects", f"   [{w.names(e.young)}]"]
+    if e.namespace:
+        w.namespace = True
+        lines.append(f"   and, ahead of the objects from {_space(1 - e.visited)}, the module's namespace "
+                     f"{NAMESPACE_NAME}, among the interpreter's own objects: it holds the names")
+    return lines
 
 
 def _space(i: int) -> str:
@@ -74,7 +81,8 @@ def _update_refs(e, w) -> list[str]:
 
 def _subtract_refs(e, w) -> list[str]:
     outside = [op for op, n in e.gc_refs if n > 0]
-    return ["subtract_refs: minus one for each reference from another object in the list",
+    names = f" (a name is a reference from {NAMESPACE_NAME}, in the list)" if w.namespace and not e.again else ""
+    return [f"subtract_refs: minus one for each reference from another object in the list{names}",
             f"   {w.refs(e.gc_refs)}",
             f"   gc_refs > 0 means referenced from outside the list: {w.names(outside)}"]
 
@@ -88,7 +96,8 @@ def _move_unreachable(e, w) -> list[str]:
         if how == 1:
             lines.append(f"   {name}: gc_refs 0, moved to the unreachable list (for now)")
         elif how == 2:
-            lines.append(f"   {name}: referenced by {name_of(by)}, which is reachable: moved back to the tail of "
+            by_name = NAMESPACE_NAME if by == NAMESPACE else name_of(by)
+            lines.append(f"   {name}: referenced by {by_name}, which is reachable: moved back to the tail of "
                          f"the list")
         else:
             lines.append(f"   {name}: reachable")

@@ -30,7 +30,7 @@ from .deletion import delete_garbage, scan_garbage
 from .finalizers import (clear_weakrefs, finalize_garbage, handle_legacy_finalizers, handle_weakrefs,
                          move_legacy_finalizers)
 from .heap import Heap
-from .incremental import incremental_done, incremental_region
+from .incremental import drop_namespace, incremental_done, incremental_region
 from .layout import DICT, FINALIZERS_HEAD, PERMANENT, STILL_HEAD, TUPLE, UNREACHABLE_HEAD, address
 from .unreachable import PROGRESS_FROM, deduce_unreachable, handle_resurrected_objects, rows, runs, untrack
 
@@ -96,8 +96,9 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
         if region is None:
             report.elapsed = time.perf_counter() - start
             return  # a marking step, or no budget yet: nothing collected, nothing counted
-        young, old = region
+        young, old, namespace = region
     else:
+        namespace = -1
         if g < 2:
             heap.count[g + 1] += 1
         for i in range(g + 1):
@@ -110,6 +111,9 @@ def _collect_main(heap: Heap, g: int, report: Report, trace) -> None:
                              visited=heap.visited_space if heap.model.incremental else None))
 
     reachable, found, refs_out = deduce_unreachable(heap, young, UNREACHABLE_HEAD, old, trace)
+    if namespace >= 0:
+        drop_namespace(heap, namespace, trace)
+        reachable -= 1
     report.candidates = reachable + found
     untracked = untrack(heap, young, TUPLE, reachable)
     k = accel.loops_for(heap)

@@ -4,13 +4,21 @@ gc_collect_full of Python/gc.c.
 Lists 1 and 2 are old[0] and old[1]; heap.visited_space says which of them holds the objects
 already visited in the current scavenge (the other is "pending"). Young objects are collected
 with the increment.
+
+The names are a root outside every generational collection, but not here: the module's
+namespace is a dict among the interpreter's own objects, and gc_collect_full examines
+those with everything else. While they are pending (heap.interpreter_space), the namespace
+sits at the head of the pending objects, so a full collection walks the visited objects
+first; one that only a name holds has gc_refs 0 there, is moved to the unreachable list for
+now, and goes back to the tail of the list when the walk reaches the namespace, behind
+younger objects. A scratch row stands for the namespace during the walk (`namespace`).
 """
 
 from __future__ import annotations
 
 from . import trace as t
 from .heap import Heap
-from .layout import PERMANENT, TUPLE
+from .layout import DICT, GEN0, GEN2, PERMANENT, TUPLE
 from .unreachable import rows, untrack
 
 SCAN_RATE_DIVISOR = 10
@@ -24,21 +32,23 @@ def pending_head(heap: Heap) -> int:
     return 2 - heap.visited_space
 
 
-def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
-    """Prepare the region collect(g) collects: (its list, where survivors go), or None when this
-    call collects nothing (collect(1) marking from the roots, or without budget)."""
+def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int, int] | None:
+    """Prepare the region collect(g) collects: (its list, where survivors go, the namespace's
+    scratch row or -1), or None when this call collects nothing (collect(1) marking from the
+    roots, or without budget)."""
     young, visited, pending = 0, visited_head(heap), pending_head(heap)
     if g == 0:
         untrack(heap, young, TUPLE, heap.count_of(young))
-        return young, visited
+        return young, visited, -1
     if g == 2:
         untrack(heap, young, TUPLE, heap.count_of(young))
+        namespace = _namespace(heap, visited) if heap.interpreter_space == "pending" else -1
         heap.list_merge(young, pending)
         heap.list_merge(pending, visited)
         for op in heap.objects(visited):
             heap.put(heap.GEN, op, visited)
         heap.count[0] = 0
-        return visited, visited
+        return visited, visited, namespace
     heap.work_to_do += assess_work_to_do(heap)
     if heap.work_to_do < 0:
         if trace is not None:
@@ -64,7 +74,35 @@ def incremental_region(heap: Heap, g: int, trace) -> tuple[int, int] | None:
     if trace is not None:
         trace.append(t.Increment(young=rows(heap, young), taken=taken, work_to_do=heap.work_to_do,
                                  visited=heap.visited_space))
-    return young, visited
+    return young, visited, -1
+
+
+def _namespace(heap: Heap, visited: int) -> int:
+    """The module's namespace joins the tail of VISITED, ahead of the pending objects: a dict,
+    held from outside (by its module), holding every named object that is tracked and not frozen,
+    in the order the names were bound (a dict's traversal order). -1 when no name holds one."""
+    held = [op for op in heap.roots.values() if GEN0 <= heap.gen[op] <= GEN2]
+    if not held:
+        return -1
+    op = heap.scratch_row(DICT, 1, held)
+    heap.list_append(op, visited)
+    return op
+
+
+def drop_namespace(heap: Heap, op: int, trace) -> None:
+    """After the walk: the namespace's row goes, from the list and from the trace (a step it took
+    names it NAMESPACE)."""
+    heap.list_remove(op)
+    heap.drop_scratch_row(op)
+    for e in trace or ():
+        if type(e) is t.Start:
+            e.namespace = True
+            e.young = [r for r in e.young if r != op]
+        elif type(e) in (t.UpdateRefs, t.SubtractRefs):
+            e.gc_refs = [(r, n) for r, n in e.gc_refs if r != op]
+        elif type(e) is t.MoveUnreachable:
+            e.reachable = [r for r in e.reachable if r != op]
+            e.moves = [(r, how, t.NAMESPACE if by == op else by) for r, how, by in e.moves if r != op]
 
 
 def _expand(heap: Heap, first: int, into: int, pending: int) -> int:

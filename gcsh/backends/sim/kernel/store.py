@@ -219,6 +219,25 @@ class Store(GenerationLists, EdgePool, ReadAPI):
             self._grow_dirty()
         return op
 
+    def scratch_row(self, kind: int, refcnt: int, items: list) -> int:
+        """A row that lives only within one step of the running command (the module's namespace in
+        a full collection, incremental.py), with ITEMS at the pool's end. Give it back with
+        drop_scratch_row before any other row or pool entry is made."""
+        op = self.new_row(kind)
+        self.refcnt[op] = refcnt  # (a row the open command made: nothing to journal)
+        self.edges_set(op, items)
+        return op
+
+    def drop_scratch_row(self, op: int) -> None:
+        """Cut OP, the last row, and its items off again (nothing refers to them; the open command
+        made them, so no journal entry covers them either)."""
+        assert op == len(self.kind) - 1 and op >= self.fresh[0] and self.estart[op] >= self.fresh[-1]
+        start = self.estart[op]
+        for c in self._row_columns():
+            del c[op:]
+        del self.pool[start:]
+        self.nlive -= 1
+
     # ------------------------------------------------------------ side tables
 
     def table_set(self, table: dict, key, value) -> None:

@@ -13,6 +13,10 @@ Schema values: "rows" a list of rows, "refs" a list of (row, gc_refs),
 from __future__ import annotations
 
 
+NAMESPACE = -2  # the module's namespace, in a step of the walk (a full collection of 3.14.0-3.14.4)
+NAMESPACE_NAME = "__main__.__dict__"
+
+
 class Event:
     __slots__ = ()
     PHASE = ""
@@ -30,14 +34,15 @@ class Event:
         out = {"phase": self.phase}
         for name, what in self.FIELDS.items():
             value = getattr(self, name)
-            if name == "again":
+            if name == "again" or (name == "namespace" and not value):  # (said only where it is true)
                 continue
             if what == "rows":
                 value = [name_of(op) for op in value]
             elif what == "refs":
                 value = {name_of(op): n for op, n in value}
             elif what == "moves":
-                value = [[name_of(op), MOVES[how]] + ([name_of(by)] if how == 2 else []) for op, how, by in value]
+                value = [[name_of(op), MOVES[how]] + ([NAMESPACE_NAME if by == NAMESPACE else name_of(by)]
+                                                      if how == 2 else []) for op, how, by in value]
             out[name] = value
         return out
 
@@ -50,7 +55,8 @@ def _event(name: str, phase: str, fields: dict[str, str]) -> type:
 
 
 # VISITED: the incremental collector's visited space (0 or 1: old[0] or old[1]); None in the generational one
-Start = _event("Start", "start", {"generation": "int", "young": "rows", "visited": "int"})
+# NAMESPACE: the module's namespace was examined with the rest (it holds the names: see incremental.py)
+Start = _event("Start", "start", {"generation": "int", "young": "rows", "visited": "int", "namespace": "bool"})
 UpdateRefs = _event("UpdateRefs", "update_refs", {"again": "bool", "gc_refs": "refs"})
 SubtractRefs = _event("SubtractRefs", "subtract_refs", {"again": "bool", "gc_refs": "refs"})
 MoveUnreachable = _event("MoveUnreachable", "move_unreachable",
