@@ -117,3 +117,17 @@ def test_a_large_heap_gives_summarised_frames(session, tmp_path, monkeypatch):
     assert "+" in before and "more list" in before
     assert ">x<" in before.replace("<B>", ">").replace("</B>", "<")  # the garbage is drawn, not cut
     assert os.path.getsize(folder / "05-end.dot") < 200_000
+
+
+def test_a_full_incremental_collection_says_the_names_are_in_the_set(session):
+    """3.14.2's gc_collect_full examines the module's namespace: the pictures' gc_refs are 0 for
+    objects only names hold, and the caption says why."""
+    s = session("3.14.2")
+    assert s.run_text("alloc p object; collect 0; alloc q object; link q p"), s.err()
+    before = s.backend.view()
+    info = s.backend.collect(2, True)
+    frames = dict(phase_views(before, info["trace"], s.backend.view()))
+    subtract = frames["subtract_refs"]
+    assert {n: by_name(subtract)[n].gc_refs for n in "pq"} == {"p": 0, "q": 0}
+    assert "the names too: __main__.__dict__ is in the set" in subtract.caption
+    assert "__main__.__dict__" not in by_name(subtract)  # (not drawn as one of the heap's objects)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..backends.sim.kernel.trace import NAMESPACE_NAME
 from ..backends.view import Edge, HeapView, Node
 from ..errors import UserError
 from .files import NotDrawn, check_directory, write_picture
@@ -36,6 +37,7 @@ class _Story:
         self.generation = start.get("generation")
         self.young = self._ids(start.get("young", []))
         self.visited = start.get("visited")  # the incremental collector's visited space (0, 1), or None
+        self.namespace = bool(start.get("namespace"))  # the names' namespace was examined too
 
     def _ids(self, names) -> list[str]:
         return [self.ids[name] for name in names if name in self.ids]
@@ -83,8 +85,9 @@ def phase_views(before: HeapView, steps, after: HeapView) -> list[tuple[str, Hea
 
     subtract = story.steps["subtract_refs"]["gc_refs"]
     outside = [story.ids[name] for name, n in subtract.items() if n > 0 and name in story.ids]
+    names = f" (the names too: {NAMESPACE_NAME} is in the set)" if story.namespace else ""
     frames.append(("subtract_refs", story.frame(
-        "2. subtract_refs: minus one for each reference from inside the set; "
+        f"2. subtract_refs: minus one for each reference from inside the set{names}; "
         f"gc_refs > 0 means held from outside: {_names([before.nodes[i].name for i in outside])}",
         story.marked([(young, "young"), (outside, "outside")]), subtract)))
 
