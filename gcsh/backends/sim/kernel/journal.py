@@ -63,20 +63,26 @@ class Journal:
         self.outer: list[tuple] = []  # the marks of the commands a trial is nested in
         self._open("", store.scalars())
 
-    def _open(self, label: str, before: tuple) -> None:
-        """A new open command, starting from the store as it is (BEFORE: its scalars now). Its mark
-        is kept in attributes (one tuple is made when it closes)."""
+    def _open(self, label: str, before: tuple, sizes: tuple | None = None) -> None:
+        """A new open command, starting from the store as it is (BEFORE: its scalars now; SIZES:
+        the store's and the log's lengths now, if the caller has them: see `sizes`). Its mark is
+        kept in attributes (one tuple is made when it closes)."""
         store = self.store
         self.serial += 1
-        self.label, self.rows, self.pool, self.literals, self.ranges, self.before = (
-            label, len(store.kind), len(store.pool), len(store.literals), len(store.names.ranges), before)
-        self.s, self.p, self.c, self.open_serial = len(self.singles), len(self.pages), len(self.cells), self.serial
+        self.label, self.before, self.open_serial = label, before, self.serial
+        self.rows, self.pool, self.literals, self.ranges, self.s, self.p, self.c = sizes or self.sizes()
         self.writes = CELL_WRITES
         self.page_bytes = 0
         # the store skips the journal for rows the open command made (rolling back cuts them off):
         # per column (the eight row columns, then the pool) the first row it made
         rows = self.rows
         store.fresh = (rows, rows, rows, rows, rows, rows, rows, rows, self.pool)
+
+    def sizes(self) -> tuple:
+        """The lengths a mark keeps: rows, pool, literals, name ranges; singles, pages, cells."""
+        store = self.store
+        return (len(store.kind), len(store.pool), len(store.literals), len(store.names.ranges), len(self.singles),
+                len(self.pages), len(self.cells))
 
     def open_mark(self) -> tuple:
         return (self.label, self.rows, self.pool, self.literals, self.ranges, self.before, self.s, self.p, self.c,
@@ -146,14 +152,13 @@ class Journal:
         return self.open_serial
 
     def commit(self) -> None:
-        store = self.store
-        pages = len(self.pages)
+        sizes = self.sizes()
+        rows, pool, literals, ranges, singles, pages, cells = sizes
         if pages != self.p:
             self._mark_pages(self.p, 0)
-        now = store.scalars()
-        singles, cells = len(self.singles), len(self.cells)
-        if (singles == self.s and cells == self.c and pages == self.p and self.unchanged_size()
-                and self.before == now):
+        now = self.store.scalars()
+        if (singles == self.s and cells == self.c and pages == self.p and rows == self.rows and pool == self.pool
+                and literals == self.literals and ranges == self.ranges and self.before == now):
             self.label = ""  # it changed nothing: it stays open, for the next command
             return
         size = self.page_bytes + 8 * (singles - self.s) + CELL_BYTES * (cells - self.c) + 200
@@ -164,13 +169,8 @@ class Journal:
             self.future.clear()
         if self.bytes > self.limit:
             self._drop_oldest()
-        self._open("", now)
-
-    def unchanged_size(self) -> bool:
-        """Has the open command added no rows, pool entries, literals or name ranges?"""
-        store = self.store
-        return (self.rows == len(store.kind) and self.pool == len(store.pool)
-                and self.literals == len(store.literals) and self.ranges == len(store.names.ranges))
+            sizes = None  # (the log's front may have been cut)
+        self._open("", now, sizes)
 
     def _drop_oldest(self) -> None:
         history = self.history
@@ -381,6 +381,6 @@ class Journal:
 
     def depth(self) -> tuple[int, int]:
         """(commands that can be undone, commands that can be redone)."""
-        pending = not (len(self.singles) == self.s and len(self.cells) == self.c and len(self.pages) == self.p
-                       and self.unchanged_size() and self.before == self.store.scalars())
+        pending = not (self.sizes() == (self.rows, self.pool, self.literals, self.ranges, self.s, self.p, self.c)
+                       and self.before == self.store.scalars())
         return len(self.history) + pending, len(self.future)
