@@ -219,13 +219,17 @@ class Store(GenerationLists, EdgePool, ReadAPI):
             self._grow_dirty()
         return op
 
-    def scratch_row(self, kind: int, refcnt: int, items: list) -> int:
+    def scratch_row(self, kind: int, refcnt: int, items: list[int]) -> int:
         """A row that lives only within one step of the running command (the module's namespace in
-        a full collection, incremental.py), with ITEMS at the pool's end. Give it back with
-        drop_scratch_row before any other row or pool entry is made."""
+        a full collection, incremental.py), referencing the rows ITEMS from the pool's end. Give it
+        back with drop_scratch_row before any other row or pool entry is made."""
         op = self.new_row(kind)
-        self.refcnt[op] = refcnt  # (a row the open command made: nothing to journal)
-        self.edges_set(op, items)
+        # (the row and its pool entries are the open command's own: nothing to journal)
+        self.refcnt[op] = refcnt
+        self.estart[op] = len(self.pool)
+        self.elen[op] = self.ecap[op] = len(items)
+        self.pool.extend(array("i", items))
+        self._grow_pool_dirty()
         return op
 
     def drop_scratch_row(self, op: int) -> None:
