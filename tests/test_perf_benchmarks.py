@@ -5,6 +5,7 @@ Timings are printed by the scripts, never asserted here.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,12 @@ def test_scripts_print_their_tables(script, args):
     assert out.returncode == 0, out.stderr
     assert {"collect.py": "| 1,000 | ring |", "throughput.py": "commands per second",
             "teaching.py": "slowest:"}[script] in out.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_the_instruction_count_runs(capsys):
+    from benchmarks import instructions
+    assert instructions.main(["--commands", "20"]) == 0
+    per = int(capsys.readouterr().out.split(": ")[1].split()[0].replace(",", ""))
+    assert 1_000 < per < 10_000_000  # (a count, whatever the tree: the command ran under callgrind)
