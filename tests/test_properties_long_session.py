@@ -32,10 +32,12 @@ def test_100k_commands_grow_nothing_but_the_heap(bench):
     try:
         session.run_lines(bench.commands(10_000), "<warm-up>")
         heap_before = bench.heap_bytes(session.sim.heap) + sys.getsizeof(spans._IDENT)
+        before = tracemalloc.take_snapshot()  # (made before the count starts: it is not the session's)
         traced_before = tracemalloc.get_traced_memory()[0]
         ids_before = session.sim.heap.size()
         session.run_lines(bench.commands(100_000), "<long>")
         traced_growth = tracemalloc.get_traced_memory()[0] - traced_before
+        after = tracemalloc.take_snapshot()
         heap = session.sim.heap
         # (with the rows' identity column the plain collector compares runs with: 4-8 bytes a row ever given)
         heap_growth = bench.heap_bytes(heap) + sys.getsizeof(spans._IDENT) - heap_before
@@ -43,7 +45,8 @@ def test_100k_commands_grow_nothing_but_the_heap(bench):
         tracemalloc.stop()
     assert session.failures == 0
     assert len(heap) < 20  # the pattern frees what it builds
-    assert abs(traced_growth - heap_growth) < 64 * 1024, (traced_growth, heap_growth)
+    grew = [str(stat) for stat in after.compare_to(before, "lineno")[:8]]  # (what to look at if it fails)
+    assert abs(traced_growth - heap_growth) < 64 * 1024, (traced_growth, heap_growth, grew)
     assert heap_growth / (heap.size() - ids_before) < 100  # bytes kept per id given out
 
 
